@@ -1,0 +1,3 @@
+//! Non-interactive subcommands.
+
+pub mod ls;

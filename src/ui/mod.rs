@@ -1,0 +1,64 @@
+//! Drawing. One file per screen region; nothing here changes app state
+//! except the remembered pane areas and the tree's scroll offset.
+
+mod details;
+mod help;
+mod output;
+mod region_picker;
+mod status_bar;
+mod theme;
+mod tree;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+
+use crate::app::{App, Mode};
+pub use theme::Theme;
+
+pub fn draw(frame: &mut Frame, app: &mut App) {
+    let theme = Theme::new(app.color);
+    let area = frame.area();
+    let output_height = (area.height / 4).clamp(5, 14);
+    let [main, out, status] = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([
+            Constraint::Min(3),
+            Constraint::Length(output_height),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+    let [tree_area, details_area] = Layout::default()
+        .direction(Direction::Horizontal)
+        .constraints([Constraint::Percentage(60), Constraint::Percentage(40)])
+        .areas(main);
+    app.layout.tree = tree_area;
+    app.layout.output = out;
+
+    tree::render(frame, tree_area, app, &theme);
+    details::render(frame, details_area, app, &theme);
+    output::render(frame, out, app, &theme);
+    status_bar::render(frame, status, app, &theme);
+
+    match &app.mode {
+        Mode::Help => help::render(frame, area, app, &theme),
+        Mode::Regions(picker) => region_picker::render(frame, area, picker, &theme),
+        Mode::Normal | Mode::Filter => {}
+    }
+}
+
+/// A rectangle of at most `width` × `height` centred in `area`.
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+}
+
+/// Cuts `text` to `width` characters, ending with `…` when cut.
+fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
