@@ -31,8 +31,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
     let usage = |m: String| (EXIT_USAGE, m);
     tui::install_hooks().map_err(|e| usage(format!("Could not set up error reporting: {e}.")))?;
     let config = Config::load(cli.config.as_deref()).map_err(|e| usage(e.to_string()))?;
-    let keymap = Keymap::with_overrides(&config.keys)
-        .map_err(|e| usage(format!("The [keys] table of the configuration is not valid: {e}.")))?;
+    let keymap = Keymap::with_overrides(&config.keys).map_err(|e| {
+        usage(format!(
+            "The [keys] table of the configuration is not valid: {e}."
+        ))
+    })?;
     start_logging(&cli)?;
 
     let concurrency = cli
@@ -102,7 +105,10 @@ fn start_logging(cli: &Cli) -> Result<(), Failure> {
         Ok(()) => Ok(()),
         Err(e) if cli.log_file.is_some() || e.kind() == std::io::ErrorKind::InvalidInput => Err((
             EXIT_USAGE,
-            format!("Could not log to {} at level '{level}': {e}.", path.display()),
+            format!(
+                "Could not log to {} at level '{level}': {e}.",
+                path.display()
+            ),
         )),
         // The default log location is a convenience; its absence must not
         // stop the tool.

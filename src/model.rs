@@ -171,7 +171,10 @@ mod tests {
     use super::*;
 
     fn names(services: &[Service]) -> Vec<(&str, DebugStatus)> {
-        services.iter().map(|s| (s.name.as_str(), s.debug)).collect()
+        services
+            .iter()
+            .map(|s| (s.name.as_str(), s.debug))
+            .collect()
     }
 
     #[test]
@@ -198,7 +201,10 @@ mod tests {
         pair_and_sort(&mut list);
         assert_eq!(
             names(&list),
-            vec![("alpha", DebugStatus::None), ("cloud-debug-gone", DebugStatus::Twin)]
+            vec![
+                ("alpha", DebugStatus::None),
+                ("cloud-debug-gone", DebugStatus::Twin)
+            ]
         );
     }
 

@@ -177,7 +177,10 @@ impl Keymap {
                 .find(|a| a.config_name() == name)
                 .ok_or_else(|| {
                     let names: Vec<_> = Action::ALL.iter().map(|a| a.config_name()).collect();
-                    format!("unknown action '{name}' in [keys] (known: {})", names.join(", "))
+                    format!(
+                        "unknown action '{name}' in [keys] (known: {})",
+                        names.join(", ")
+                    )
                 })?;
             let parsed = keys
                 .iter()
@@ -192,10 +195,10 @@ impl Keymap {
             }
         }
         // Ctrl-C always quits, so a broken keymap can never trap the user.
-        if !map.keys(Action::Quit).contains(&Key::ctrl('c')) {
-            if let Some(slot) = map.bindings.iter_mut().find(|(a, _)| *a == Action::Quit) {
-                slot.1.push(Key::ctrl('c'));
-            }
+        if !map.keys(Action::Quit).contains(&Key::ctrl('c'))
+            && let Some(slot) = map.bindings.iter_mut().find(|(a, _)| *a == Action::Quit)
+        {
+            slot.1.push(Key::ctrl('c'));
         }
         map.check_unique()?;
         Ok(map)
@@ -266,17 +269,26 @@ mod tests {
     fn default_keys_map_to_actions() {
         let map = Keymap::default();
         let none = KeyModifiers::NONE;
-        assert_eq!(map.action_for(&ev(KeyCode::Char('j'), none)), Some(Action::Down));
-        assert_eq!(map.action_for(&ev(KeyCode::Char('G'), KeyModifiers::SHIFT)),
-            Some(Action::Bottom));
-        assert_eq!(map.action_for(&ev(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-            Some(Action::Quit));
+        assert_eq!(
+            map.action_for(&ev(KeyCode::Char('j'), none)),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            map.action_for(&ev(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            map.action_for(&ev(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
         assert_eq!(map.action_for(&ev(KeyCode::Char('x'), none)), None);
     }
 
     #[test]
     fn keys_parse_and_print_back() {
-        for text in ["q", "?", "Ctrl-c", "Enter", "Space", "PageDown", "F5", "Alt-x"] {
+        for text in [
+            "q", "?", "Ctrl-c", "Enter", "Space", "PageDown", "F5", "Alt-x",
+        ] {
             let key = Key::parse(text).unwrap();
             let again = Key::parse(&key.to_string().replace("PgDn", "PageDown")).unwrap();
             assert_eq!(key, again, "{text}");
@@ -290,7 +302,10 @@ mod tests {
         o.insert("down".to_string(), vec!["n".to_string()]);
         let map = Keymap::with_overrides(&o).unwrap();
         let none = KeyModifiers::NONE;
-        assert_eq!(map.action_for(&ev(KeyCode::Char('n'), none)), Some(Action::Down));
+        assert_eq!(
+            map.action_for(&ev(KeyCode::Char('n'), none)),
+            Some(Action::Down)
+        );
         assert_eq!(map.action_for(&ev(KeyCode::Char('j'), none)), None);
     }
 
@@ -309,7 +324,10 @@ mod tests {
         let mut o = BTreeMap::new();
         o.insert("jump".to_string(), vec!["x".to_string()]);
         let err = Keymap::with_overrides(&o).unwrap_err();
-        assert!(err.starts_with("unknown action 'jump' in [keys] (known: up, down"), "{err}");
+        assert!(
+            err.starts_with("unknown action 'jump' in [keys] (known: up, down"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -317,7 +335,10 @@ mod tests {
         let mut o = BTreeMap::new();
         o.insert("quit".to_string(), vec!["x".to_string()]);
         let map = Keymap::with_overrides(&o).unwrap();
-        assert_eq!(map.keys(Action::Quit), &[Key::plain(KeyCode::Char('x')), Key::ctrl('c')]);
+        assert_eq!(
+            map.keys(Action::Quit),
+            &[Key::plain(KeyCode::Char('x')), Key::ctrl('c')]
+        );
     }
 
     #[test]

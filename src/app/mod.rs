@@ -162,7 +162,10 @@ impl App {
     /// The first work to do: who am I, and which clusters are there.
     pub fn start(&mut self) -> Vec<Effect> {
         self.tree.begin_clusters_load();
-        self.log(Level::Info, format!("Loading clusters of {}…", self.status.region));
+        self.log(
+            Level::Info,
+            format!("Loading clusters of {}…", self.status.region),
+        );
         vec![Effect::LoadAccount, Effect::LoadClusters]
     }
 
@@ -302,7 +305,9 @@ impl App {
             Action::Filter => return self.start_filter(),
             Action::Refresh => return self.refresh_selected(),
             Action::RefreshAll => return self.refresh_all(),
-            Action::RegionPicker => self.mode = Mode::Regions(RegionPicker::open(&self.status.region)),
+            Action::RegionPicker => {
+                self.mode = Mode::Regions(RegionPicker::open(&self.status.region))
+            }
             Action::FocusNext => {
                 self.focus = match self.focus {
                     Focus::Tree => Focus::Output,
@@ -328,7 +333,10 @@ impl App {
         if !unloaded.is_empty() {
             self.log(
                 Level::Info,
-                format!("Loading the services of {} more clusters to filter them…", unloaded.len()),
+                format!(
+                    "Loading the services of {} to filter them…",
+                    plural(unloaded.len(), "more cluster")
+                ),
             );
         }
         unloaded
@@ -357,7 +365,10 @@ impl App {
     fn refresh_all(&mut self) -> Vec<Effect> {
         self.extras.clear();
         self.resting_on = None;
-        self.log(Level::Info, format!("Refreshing clusters of {}…", self.status.region));
+        self.log(
+            Level::Info,
+            format!("Refreshing clusters of {}…", self.status.region),
+        );
         self.tree.begin_clusters_load();
         vec![Effect::LoadClusters]
     }
@@ -367,13 +378,20 @@ impl App {
             return vec![];
         }
         let in_rect = |r: Rect| {
-            ev.column >= r.x && ev.column < r.x + r.width && ev.row >= r.y && ev.row < r.y + r.height
+            ev.column >= r.x
+                && ev.column < r.x + r.width
+                && ev.row >= r.y
+                && ev.row < r.y + r.height
         };
         let over_tree = in_rect(self.layout.tree);
         let over_output = in_rect(self.layout.output);
         match ev.kind {
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-                let step = if ev.kind == MouseEventKind::ScrollDown { 3 } else { -3 };
+                let step = if ev.kind == MouseEventKind::ScrollDown {
+                    3
+                } else {
+                    -3
+                };
                 if over_output {
                     let h = self.output_height();
                     self.output.scroll(step, h);
@@ -488,7 +506,11 @@ impl App {
         match &result {
             Ok(list) => self.log(
                 Level::Success,
-                format!("Loaded {} clusters in {}.", list.len(), seconds(elapsed)),
+                format!(
+                    "Loaded {} in {}.",
+                    plural(list.len(), "cluster"),
+                    seconds(elapsed)
+                ),
             ),
             Err(e) => self.log(Level::Error, e.clone()),
         }
@@ -535,20 +557,24 @@ impl App {
         match &result {
             Ok(list) => self.log(
                 Level::Success,
-                format!("Loaded {} services of {name} in {}.", list.len(), seconds(elapsed)),
+                format!(
+                    "Loaded {} of {name} in {}.",
+                    plural(list.len(), "service"),
+                    seconds(elapsed)
+                ),
             ),
             Err(e) => self.log(Level::Error, format!("{name}: {e}")),
         }
         self.tree.set_services(cluster_arn, result);
-        if let Some((arn, Some(service))) = self.jump_to.clone() {
-            if arn == cluster_arn {
-                self.jump_to = None;
-                if !self.tree.select_service(cluster_arn, &service) {
-                    self.log(
-                        Level::Error,
-                        format!("Service '{service}' was not found in cluster {name}."),
-                    );
-                }
+        if let Some((arn, Some(service))) = self.jump_to.clone()
+            && arn == cluster_arn
+        {
+            self.jump_to = None;
+            if !self.tree.select_service(cluster_arn, &service) {
+                self.log(
+                    Level::Error,
+                    format!("Service '{service}' was not found in cluster {name}."),
+                );
             }
         }
     }
@@ -559,12 +585,29 @@ fn first_match_row(tree: &Tree) -> usize {
     tree.rows()
         .iter()
         .position(|r| matches!(r, tree::Row::Service(..)))
-        .or_else(|| tree.rows().iter().position(|r| matches!(r, tree::Row::Cluster(_))))
+        .or_else(|| {
+            tree.rows()
+                .iter()
+                .position(|r| matches!(r, tree::Row::Cluster(_)))
+        })
         .unwrap_or(0)
 }
 
+/// `1 cluster`, `2 clusters`.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 fn seconds(d: Duration) -> String {
-    format!("{:.1} s", d.as_secs_f64())
+    if d < Duration::from_secs(1) {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
 }
 
 #[cfg(test)]
@@ -645,7 +688,10 @@ mod tests {
         assert!(app.tick(t0 + Duration::from_millis(100)).is_empty());
         let effects = app.tick(t0 + Duration::from_millis(300));
         assert!(matches!(effects.as_slice(), [Effect::LoadExtras(s)] if s.name == "web"));
-        assert!(app.tick(t0 + Duration::from_millis(600)).is_empty(), "asked once");
+        assert!(
+            app.tick(t0 + Duration::from_millis(600)).is_empty(),
+            "asked once"
+        );
     }
 
     #[test]

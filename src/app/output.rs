@@ -93,7 +93,11 @@ mod tests {
         log.scroll(-2, 2);
         assert_eq!(texts(&log, 2), vec!["line 1", "line 2"]);
         log.push(t(), Level::Info, "line 5");
-        assert_eq!(texts(&log, 2), vec!["line 1", "line 2"], "reading position kept");
+        assert_eq!(
+            texts(&log, 2),
+            vec!["line 1", "line 2"],
+            "reading position kept"
+        );
         log.follow();
         assert_eq!(texts(&log, 2), vec!["line 4", "line 5"]);
     }

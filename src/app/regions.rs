@@ -69,9 +69,19 @@ mod tests {
         for c in "ap-south".chars() {
             p.type_char(c);
         }
-        assert_eq!(p.items(), vec!["ap-south-1", "ap-south-2", "ap-southeast-1",
-            "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
-            "ap-southeast-7"]);
+        assert_eq!(
+            p.items(),
+            vec![
+                "ap-south-1",
+                "ap-south-2",
+                "ap-southeast-1",
+                "ap-southeast-2",
+                "ap-southeast-3",
+                "ap-southeast-4",
+                "ap-southeast-5",
+                "ap-southeast-7"
+            ]
+        );
         p.move_by(1);
         assert_eq!(p.choice().as_deref(), Some("ap-south-2"));
     }

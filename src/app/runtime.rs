@@ -69,7 +69,10 @@ impl Worker {
             }
             Effect::LoadExtras(service) => {
                 tokio::spawn(async move {
-                    let result = inv.service_extras(&service).await.map_err(|e| e.to_string());
+                    let result = inv
+                        .service_extras(&service)
+                        .await
+                        .map_err(|e| e.to_string());
                     let _ = tx.send(Update::Extras {
                         service_arn: service.arn.clone(),
                         result,
@@ -108,7 +111,9 @@ pub async fn run(mut app: App, ctx: AwsContext) -> color_eyre::Result<()> {
     let mut dirty = true;
     while !app.quit {
         if dirty {
-            guard.terminal.draw(|frame| crate::ui::draw(frame, &mut app))?;
+            guard
+                .terminal
+                .draw(|frame| crate::ui::draw(frame, &mut app))?;
             dirty = false;
         }
         let effects = tokio::select! {

@@ -175,7 +175,9 @@ impl Tree {
                 _ => None,
             })
         });
-        self.selected = found.unwrap_or(self.selected).min(self.rows.len().saturating_sub(1));
+        self.selected = found
+            .unwrap_or(self.selected)
+            .min(self.rows.len().saturating_sub(1));
     }
 
     fn rebuild(&mut self) {
@@ -415,7 +417,11 @@ impl Tree {
             _ => return None,
         };
         if open {
-            if self.rows.get(self.selected + 1).is_some_and(|r| r.depth() > row.depth()) {
+            if self
+                .rows
+                .get(self.selected + 1)
+                .is_some_and(|r| r.depth() > row.depth())
+            {
                 self.selected += 1;
             }
             None
@@ -461,7 +467,11 @@ impl Tree {
     /// How many clusters' services are loading right now.
     pub fn loading_count(&self) -> usize {
         let root = usize::from(self.clusters.is_loading());
-        root + self.cluster_nodes().iter().filter(|n| n.services.is_loading()).count()
+        root + self
+            .cluster_nodes()
+            .iter()
+            .filter(|n| n.services.is_loading())
+            .count()
     }
 }
 
@@ -527,11 +537,25 @@ pub(crate) mod tests {
         t.move_by(1);
         let arn = t.toggle().expect("first expand needs a load");
         assert!(t.begin_services_load(&arn));
-        assert_eq!(labels(&t), vec!["region", "c:apps", "note:Loading", "c:empty", "c:jobs"]);
-        t.set_services(&arn, Ok(services("apps", &["web", "cloud-debug-web", "api"])));
         assert_eq!(
             labels(&t),
-            vec!["region", "c:apps", "s:api", "s:cloud-debug-web", "s:web", "c:empty", "c:jobs"]
+            vec!["region", "c:apps", "note:Loading", "c:empty", "c:jobs"]
+        );
+        t.set_services(
+            &arn,
+            Ok(services("apps", &["web", "cloud-debug-web", "api"])),
+        );
+        assert_eq!(
+            labels(&t),
+            vec![
+                "region",
+                "c:apps",
+                "s:api",
+                "s:cloud-debug-web",
+                "s:web",
+                "c:empty",
+                "c:jobs"
+            ]
         );
         assert_eq!(t.toggle(), None, "collapse");
         assert_eq!(t.toggle(), None, "re-expand uses the loaded services");
@@ -543,7 +567,10 @@ pub(crate) mod tests {
         let arn = cluster("empty").arn;
         t.expand_cluster(&arn);
         t.set_services(&arn, Ok(vec![]));
-        assert_eq!(labels(&t), vec!["region", "c:apps", "c:empty", "note:Empty", "c:jobs"]);
+        assert_eq!(
+            labels(&t),
+            vec!["region", "c:apps", "c:empty", "note:Empty", "c:jobs"]
+        );
     }
 
     #[test]

@@ -52,7 +52,10 @@ impl Inventory {
             .send()
             .await
             .map_err(|e| self.err("ecs:ListClusters", e))?;
-        Ok((out.cluster_arns().to_vec(), out.next_token().map(str::to_string)))
+        Ok((
+            out.cluster_arns().to_vec(),
+            out.next_token().map(str::to_string),
+        ))
     }
 
     /// Describes at most [`CLUSTER_BATCH`] clusters; never called empty.
@@ -126,7 +129,10 @@ impl Inventory {
             .send()
             .await
             .map_err(|e| self.err("ecs:ListServices", e))?;
-        Ok((out.service_arns().to_vec(), out.next_token().map(str::to_string)))
+        Ok((
+            out.service_arns().to_vec(),
+            out.next_token().map(str::to_string),
+        ))
     }
 
     /// Describes at most [`SERVICE_BATCH`] services; never called empty.
@@ -148,8 +154,11 @@ impl Inventory {
             .await
             .map_err(|e| self.err("ecs:DescribeServices", e))?;
         for f in out.failures() {
-            tracing::info!(arn = f.arn().unwrap_or("?"), reason = f.reason().unwrap_or("?"),
-                "service listed but not described");
+            tracing::info!(
+                arn = f.arn().unwrap_or("?"),
+                reason = f.reason().unwrap_or("?"),
+                "service listed but not described"
+            );
         }
         Ok(out.services().iter().map(service_from).collect())
     }
@@ -208,7 +217,11 @@ impl Inventory {
         }
         let _permit = self.ctx.permit().await;
         tracing::debug!(target: "aws", op = "application-autoscaling:DescribeScalableTargets");
-        let resource = format!("service/{}/{}", cluster_name(&service.cluster_arn), service.name);
+        let resource = format!(
+            "service/{}/{}",
+            cluster_name(&service.cluster_arn),
+            service.name
+        );
         let out = self
             .ctx
             .autoscaling()

@@ -118,14 +118,17 @@ impl AwsError {
     /// Classifies an error code returned by the service.
     pub fn from_code(action: &str, ctx: &CallContext, code: &str, message: &str) -> Self {
         match code {
-            "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation"
-            | "AuthorizationError" | "UnauthorizedException" => Self::AccessDenied {
+            "AccessDenied"
+            | "AccessDeniedException"
+            | "UnauthorizedOperation"
+            | "AuthorizationError"
+            | "UnauthorizedException" => Self::AccessDenied {
                 action: action.to_string(),
             },
-            "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" => {
-                Self::ExpiredCredentials
-            }
-            "UnrecognizedClientException" | "InvalidClientTokenId" | "SignatureDoesNotMatch"
+            "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" => Self::ExpiredCredentials,
+            "UnrecognizedClientException"
+            | "InvalidClientTokenId"
+            | "SignatureDoesNotMatch"
             | "InvalidAccessKeyId" => Self::Credentials {
                 reason: format!(
                     "AWS did not accept the credentials{} ({code})",
@@ -135,8 +138,11 @@ impl AwsError {
                         .unwrap_or_default()
                 ),
             },
-            "ThrottlingException" | "Throttling" | "TooManyRequestsException"
-            | "RequestLimitExceeded" | "SlowDown" => Self::Throttled {
+            "ThrottlingException"
+            | "Throttling"
+            | "TooManyRequestsException"
+            | "RequestLimitExceeded"
+            | "SlowDown" => Self::Throttled {
                 action: action.to_string(),
             },
             _ => Self::Service {
@@ -261,7 +267,13 @@ mod tests {
 
     #[test]
     fn network_reasons_are_short() {
-        assert_eq!(network_reason("io: Connection refused (os error 111)"), "connection refused");
-        assert_eq!(network_reason("dns error: failed to lookup address"), "DNS lookup failed");
+        assert_eq!(
+            network_reason("io: Connection refused (os error 111)"),
+            "connection refused"
+        );
+        assert_eq!(
+            network_reason("dns error: failed to lookup address"),
+            "DNS lookup failed"
+        );
     }
 }

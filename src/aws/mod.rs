@@ -148,14 +148,9 @@ impl AwsContext {
     pub async fn account_id(&self) -> Result<String, AwsError> {
         let _permit = self.permit().await;
         tracing::debug!(target: "aws", op = "sts:GetCallerIdentity");
-        let out = self
-            .sts()
-            .get_caller_identity()
-            .send()
-            .await
-            .map_err(|e| {
-                AwsError::from_sdk("sts:GetCallerIdentity", &self.call_context("sts"), e)
-            })?;
+        let out = self.sts().get_caller_identity().send().await.map_err(|e| {
+            AwsError::from_sdk("sts:GetCallerIdentity", &self.call_context("sts"), e)
+        })?;
         Ok(out.account().unwrap_or_default().to_string())
     }
 }

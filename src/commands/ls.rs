@@ -102,7 +102,12 @@ pub fn render_text(listing: &Listing) -> String {
         listing.clusters.len()
     );
     for c in &listing.clusters {
-        out.push_str(&format!("{} ({}, {} services)\n", c.name, c.status, c.services.len()));
+        out.push_str(&format!(
+            "{} ({}, {} services)\n",
+            c.name,
+            c.status,
+            c.services.len()
+        ));
         let width = c.services.iter().map(|s| s.name.len()).max().unwrap_or(0);
         for s in &c.services {
             let placement = s
@@ -115,7 +120,10 @@ pub fn render_text(listing: &Listing) -> String {
                 DebugStatus::Twin => "  debug twin",
             };
             let counts = format!("{}/{}", s.running, s.desired);
-            out.push_str(&format!("  {:<width$}  {counts:>7}  {placement}{debug}\n", s.name));
+            out.push_str(&format!(
+                "  {:<width$}  {counts:>7}  {placement}{debug}\n",
+                s.name
+            ));
         }
     }
     out

@@ -29,7 +29,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .title(" Details ")
         .border_style(theme.border(false));
     frame.render_widget(
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: false }),
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
         area,
     );
 }
@@ -46,8 +48,16 @@ fn region_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     let clusters = app.tree.cluster_nodes();
     let mut lines = vec![
         field(theme, "Region", s.region.clone()),
-        field(theme, "Account", s.account.clone().unwrap_or_else(|| "…".into())),
-        field(theme, "Profile", s.profile.clone().unwrap_or_else(|| "default".into())),
+        field(
+            theme,
+            "Account",
+            s.account.clone().unwrap_or_else(|| "…".into()),
+        ),
+        field(
+            theme,
+            "Profile",
+            s.profile.clone().unwrap_or_else(|| "default".into()),
+        ),
     ];
     if let Some(e) = &s.endpoint {
         lines.push(field(theme, "Endpoint", e.clone()));
@@ -102,7 +112,10 @@ fn service_lines(
         field(
             theme,
             "Tasks",
-            format!("{} desired · {} running · {} pending", s.desired, s.running, s.pending),
+            format!(
+                "{} desired · {} running · {} pending",
+                s.desired, s.running, s.pending
+            ),
         ),
         field(theme, "Launch type", s.placement()),
         field(
@@ -127,7 +140,11 @@ fn service_lines(
                 r.as_deref().map(short_role).unwrap_or("none")
             }
             lines.push(field(theme, "Task role", role(&x.task_role).to_string()));
-            lines.push(field(theme, "Exec. role", role(&x.execution_role).to_string()));
+            lines.push(field(
+                theme,
+                "Exec. role",
+                role(&x.execution_role).to_string(),
+            ));
             lines.push(field(theme, "Containers", x.containers.join(", ")));
             let scaling = match x.scaling {
                 Some((min, max)) => format!("min {min} · max {max}"),
@@ -135,10 +152,14 @@ fn service_lines(
             };
             lines.push(field(theme, "Scaling", scaling));
         }
-        Some(Load::Failed(e)) => {
-            lines.push(Line::from(Span::styled(format!("More details: {e}"), theme.warn())))
-        }
-        _ => lines.push(Line::from(Span::styled("loading more details…", theme.muted()))),
+        Some(Load::Failed(e)) => lines.push(Line::from(Span::styled(
+            format!("More details: {e}"),
+            theme.warn(),
+        ))),
+        _ => lines.push(Line::from(Span::styled(
+            "loading more details…",
+            theme.muted(),
+        ))),
     }
     lines
 }

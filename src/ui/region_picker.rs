@@ -27,7 +27,11 @@ pub fn render(frame: &mut Frame, area: Rect, picker: &RegionPicker, theme: &Them
         lines.push(Line::from(Span::styled("no region matches", theme.muted())));
     }
     for (i, region) in items.iter().enumerate().skip(start).take(visible) {
-        let current = if region == picker.current() { "  (current)" } else { "" };
+        let current = if region == picker.current() {
+            "  (current)"
+        } else {
+            ""
+        };
         let line = Line::from(format!(" {region}{current}"));
         lines.push(if i == picker.selected {
             line.style(theme.selected())

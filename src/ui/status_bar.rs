@@ -9,13 +9,15 @@ use super::Theme;
 use crate::app::action::Action;
 use crate::app::{App, Mode};
 
+/// Hinted actions, most important first: the ones that do not fit the
+/// width are left out from the end.
 const HINTED: [Action; 6] = [
-    Action::Toggle,
-    Action::Filter,
-    Action::RegionPicker,
-    Action::Refresh,
     Action::Help,
     Action::Quit,
+    Action::Filter,
+    Action::Toggle,
+    Action::RegionPicker,
+    Action::Refresh,
 ];
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
@@ -44,9 +46,19 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ],
         Mode::Normal => app.keymap.hints(&HINTED),
     };
+    let mut used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
     for (key, word) in hints {
+        let word = format!(" {word}  ");
+        let need = key.chars().count() + word.chars().count();
+        if used + need > area.width as usize {
+            break;
+        }
+        used += need;
         spans.push(Span::styled(key, theme.key()));
-        spans.push(Span::raw(format!(" {word}  ")));
+        spans.push(Span::raw(word));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.status_bar()), area);
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)).style(theme.status_bar()),
+        area,
+    );
 }

@@ -42,8 +42,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     let lines: Vec<Line> = (start..end)
         .map(|i| {
             let row = &rows[i];
-            let mut line = row_line(app, row, theme, spin, name_width, width);
-            if i == tree.selected_index() {
+            let selected = i == tree.selected_index();
+            let mut line = row_line(app, row, theme, spin, name_width, width.saturating_sub(1));
+            line.spans
+                .insert(0, Span::raw(if selected { "›" } else { " " }));
+            if selected {
                 line = line.style(theme.selected());
             }
             line
@@ -56,8 +59,14 @@ fn row_name(app: &App, row: &Row) -> String {
     let tree = &app.tree;
     match row {
         Row::Region => format!("{} ", tree.region),
-        Row::Cluster(c) => tree.node(*c).map(|n| n.cluster.name.clone()).unwrap_or_default(),
-        Row::Service(c, s) => tree.service_at(*c, *s).map(|s| s.name.clone()).unwrap_or_default(),
+        Row::Cluster(c) => tree
+            .node(*c)
+            .map(|n| n.cluster.name.clone())
+            .unwrap_or_default(),
+        Row::Service(c, s) => tree
+            .service_at(*c, *s)
+            .map(|s| s.name.clone())
+            .unwrap_or_default(),
         Row::Note(..) => String::new(),
     }
 }
