@@ -36,7 +36,7 @@ test: venv lint
 	cargo test --locked
 
 bench: venv
-	cargo run --locked --release --bin bench
+	cargo bench --locked --bench explorer
 
 clean:
 	cargo clean

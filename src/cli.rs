@@ -64,4 +64,81 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+
+    /// Switch a service into cloud debugging (or finish an interrupted enable).
+    Enable {
+        #[command(flatten)]
+        target: TargetArgs,
+
+        /// Task role for the debug task: a name, /path/name or ARN.
+        #[arg(long, value_name = "ROLE")]
+        task_role: String,
+
+        /// Container whose app the debugger starts (repeatable; default:
+        /// the containers behind the load balancer, or that publish ports).
+        #[arg(long = "container", value_name = "NAME")]
+        containers: Vec<String>,
+
+        #[command(flatten)]
+        run: RunArgs,
+    },
+
+    /// Switch a service back exactly as it was (or roll back an interrupted enable).
+    Disable {
+        #[command(flatten)]
+        target: TargetArgs,
+
+        #[command(flatten)]
+        run: RunArgs,
+    },
+
+    /// Every enabled service and interrupted operation in the region.
+    Status {
+        /// Print one JSON object on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// Check a service (and a task role) for cloud debugging; changes nothing.
+    Doctor {
+        #[command(flatten)]
+        target: TargetArgs,
+
+        /// Task role to check (default: the task definition's task role).
+        #[arg(long, value_name = "ROLE")]
+        task_role: Option<String>,
+
+        /// Print one JSON object on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// Print the least-privilege IAM policy for the person running ecs-debug.
+    Policy,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TargetArgs {
+    /// Cluster name or ARN.
+    #[arg(long, value_name = "CLUSTER")]
+    pub cluster: String,
+
+    /// Service name.
+    #[arg(long, value_name = "SERVICE")]
+    pub service: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Print one JSON object on stdout (progress still goes to stderr).
+    #[arg(long)]
+    pub json: bool,
+
+    /// Give up waiting for ECS after this many seconds (resumable).
+    #[arg(long, value_name = "SECS", default_value_t = 900)]
+    pub timeout: u64,
 }

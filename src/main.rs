@@ -49,6 +49,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
         endpoint_url: cli.endpoint_url.clone(),
         concurrency,
     };
+    if let Some(Command::Policy) = &cli.command {
+        print!("{}", commands::engine::POLICY);
+        return Ok(());
+    }
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| (EXIT_AWS, format!("Could not start the async runtime: {e}.")))?;
     runtime.block_on(async move {
@@ -70,6 +74,22 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }
                 Ok(())
             }
+            Some(Command::Enable {
+                target,
+                task_role,
+                containers,
+                run,
+            }) => commands::engine::enable(&ctx, &target, &task_role, &containers, &run).await,
+            Some(Command::Disable { target, run }) => {
+                commands::engine::disable(&ctx, &target, &run).await
+            }
+            Some(Command::Status { json }) => commands::engine::status(&ctx, json).await,
+            Some(Command::Doctor {
+                target,
+                task_role,
+                json,
+            }) => commands::engine::doctor(&ctx, &target, task_role.as_deref(), json).await,
+            Some(Command::Policy) => Ok(()),
             None => {
                 let status = StatusInfo {
                     profile: ctx.profile.clone(),

@@ -144,6 +144,33 @@ impl AwsContext {
         aws_sdk_applicationautoscaling::Client::new(&self.sdk)
     }
 
+    pub fn iam(&self) -> aws_sdk_iam::Client {
+        aws_sdk_iam::Client::new(&self.sdk)
+    }
+
+    pub fn elb(&self) -> aws_sdk_elasticloadbalancingv2::Client {
+        aws_sdk_elasticloadbalancingv2::Client::new(&self.sdk)
+    }
+
+    /// S3 with path-style addressing when an endpoint override is set, so
+    /// that emulators on a plain host:port work.
+    pub fn s3(&self) -> aws_sdk_s3::Client {
+        let config = aws_sdk_s3::config::Builder::from(&self.sdk)
+            .force_path_style(self.endpoint_override.is_some())
+            .build();
+        aws_sdk_s3::Client::from_conf(config)
+    }
+
+    /// Classifies an SDK error of `action` (`service:Operation`).
+    pub fn error<E, R>(&self, action: &str, err: aws_sdk_ecs::error::SdkError<E, R>) -> AwsError
+    where
+        E: aws_sdk_ecs::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + 'static,
+    {
+        let service = action.split(':').next().unwrap_or("aws");
+        AwsError::from_sdk(action, &self.call_context(service), err)
+    }
+
     /// The account the credentials belong to (sts:GetCallerIdentity).
     pub async fn account_id(&self) -> Result<String, AwsError> {
         let _permit = self.permit().await;

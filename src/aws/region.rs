@@ -1,6 +1,9 @@
 //! The regions the region picker offers, and a sanity check for names.
 
 /// Commercial regions, in the order the picker lists them.
+// LIMITATION: the list is compiled in rather than read with
+// ec2:DescribeRegions, which would need one more SDK crate and one more
+// permission; a newer region can still be named with --region.
 pub const KNOWN_REGIONS: &[&str] = &[
     "us-east-1",
     "us-east-2",

@@ -1,3 +1,4 @@
 //! Non-interactive subcommands.
 
+pub mod engine;
 pub mod ls;

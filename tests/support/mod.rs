@@ -74,11 +74,30 @@ impl Emulator {
     }
 
     fn http(&self, method: &str, path: &str, body: &str) -> String {
+        self.http_with(method, path, body, &[])
+    }
+
+    /// Calls an ECS API action directly, as another tool would. The
+    /// emulator routes by the credential scope and does not check the
+    /// signature, so a placeholder one is enough.
+    pub fn ecs_call(&self, action: &str, body: Value) -> String {
+        let target = format!("X-Amz-Target: AmazonEC2ContainerServiceV20141113.{action}");
+        let auth = "Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ecs/\
+                    aws4_request, SignedHeaders=host, Signature=00";
+        let json = "Content-Type: application/x-amz-json-1.1";
+        self.http_with("POST", "/", &body.to_string(), &[&target, auth, json])
+    }
+
+    fn http_with(&self, method: &str, path: &str, body: &str, headers: &[&str]) -> String {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
         stream.set_read_timeout(Some(Duration::from_secs(30))).ok();
+        let mut extra: String = headers.iter().map(|h| format!("{h}\r\n")).collect();
+        if !headers.iter().any(|h| h.starts_with("Content-Type:")) {
+            extra.push_str("Content-Type: application/json\r\n");
+        }
         let request = format!(
-            "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
-             Content-Length: {}\r\n\r\n{body}",
+            "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n{extra}Content-Length: {}\r\n\r\n\
+             {body}",
             body.len()
         );
         stream.write_all(request.as_bytes()).expect("send");
@@ -109,6 +128,17 @@ impl Emulator {
     pub fn set_latency(&self, action: &str, ms: u64) {
         let body = serde_json::json!({"action": action, "ms": ms});
         self.http("POST", "/_emulator/latency", &body.to_string());
+    }
+
+    /// The account as the emulator sees it (services, task definitions,
+    /// target groups, listeners, rules, scaling, buckets).
+    pub fn dump(&self) -> Value {
+        serde_json::from_str(&self.http("GET", "/_emulator/dump", "")).expect("dump JSON")
+    }
+
+    /// POSTs a JSON body to a control endpoint.
+    pub fn control(&self, path: &str, body: Value) {
+        self.http("POST", path, &body.to_string());
     }
 
     /// The `(action, params)` of every logged request of `action`.
