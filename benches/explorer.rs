@@ -26,8 +26,9 @@ use support::{Emulator, Sandbox};
 
 const BIG: &str = "scale-1000-services";
 /// Added to every emulator call in the describe benchmark, to stand for
-/// the round trip to a nearby AWS region.
-const RTT_MS: u64 = 20;
+/// an API call to a nearby AWS region (network round trip plus service
+/// time). The emulator itself answers one request at a time.
+const RTT_MS: u64 = 80;
 
 fn main() {
     let emulator = Emulator::start("scale");
@@ -51,7 +52,7 @@ fn main() {
     ));
 
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    for latency in [RTT_MS, 0] {
+    for latency in [RTT_MS, 20, 0] {
         emulator.set_latency("*", latency);
         let (concurrent, sequential) = runtime.block_on(describe_big(&emulator));
         emulator.set_latency("*", 0);

@@ -427,6 +427,48 @@ fn given_a_kill_at_a_random_moment_when_enable_runs_again_then_it_converges() {
 }
 
 #[test]
+fn given_ctrl_c_during_enable_then_it_stops_resumably_and_a_rerun_finishes() {
+    let acct = Account::new();
+    let (cluster, name) = ("dev-apps", "orders-api");
+    let before = acct.state();
+    acct.em.set_latency("*", 150);
+    let mut cmd = acct.sandbox.command();
+    cmd.args([
+        "--endpoint-url",
+        &acct.em.endpoint,
+        "enable",
+        "--cluster",
+        cluster,
+    ])
+    .args(["--service", name, "--task-role", GOOD_ROLE, "--yes"])
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(2500));
+    let pid = child.id().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("Interrupted during"), "{stderr}");
+    assert!(
+        stderr.contains("ecs-debug enable --cluster dev-apps --service orders-api"),
+        "{stderr}"
+    );
+    acct.em.set_latency("*", 0);
+    assert_safe(&acct, cluster, name, 2);
+    ok(&acct.enable(cluster, name, GOOD_ROLE), "resume");
+    ok(&acct.disable(cluster, name), "disable");
+    assert_eq!(acct.state(), before);
+}
+
+#[test]
 fn field_report_2_given_only_an_execution_role_when_enabling_then_roles_are_right() {
     let acct = Account::new();
     let (cluster, name) = ("dev-workers", "email-worker");

@@ -486,6 +486,9 @@ impl Engine {
             self.report.detail(note.clone());
             rec.notes.push(note);
         }
+        // LIMITATION: service registries (Cloud Map, Service Connect) are not
+        // copied, so the debug task is reachable through its load balancer
+        // and ECS Exec only, not by service discovery.
         let mut req = self
             .ctx
             .ecs()

@@ -160,7 +160,7 @@ pub struct Target {
 pub enum EngineError {
     #[error("{0}")]
     Aws(AwsError),
-    #[error("Preflight found {} problem(s); nothing was changed.", .0.iter().filter(|f| f.severity == Severity::Fail).count())]
+    #[error("Preflight found {}; nothing was changed.", failures(.0))]
     Preflight(Vec<Finding>),
     #[error(
         "The state bucket name {bucket} belongs to another account: nothing was changed. \
@@ -179,6 +179,14 @@ pub enum EngineError {
     Interrupted { step: String, next: String },
     #[error("Internal error: {0}.")]
     Internal(String),
+}
+
+/// `1 problem`, `2 problems`: how many findings failed.
+fn failures(findings: &[Finding]) -> String {
+    match findings.iter().filter(|f| f.severity == Severity::Fail).count() {
+        1 => "1 problem".to_string(),
+        n => format!("{n} problems"),
+    }
 }
 
 impl EngineError {
