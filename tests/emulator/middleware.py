@@ -1,9 +1,11 @@
 """WSGI middleware around moto's server app.
 
-* records every AWS request (service, action, params) for the tests to read;
+* records every AWS request (service, action, params, iam_action) for the
+  tests to read;
 * injects faults and latency on demand;
-* fixes request/response-level gaps in moto's ECS API (pagination, list-size
-  validation, ListServices filtering) -- each fix says what moto lacks;
+* fixes request/response-level gaps in moto (ECS pagination, list-size
+  validation and ListServices filtering; S3 bucket-owner checks; IAM
+  SimulatePrincipalPolicy) -- each fix says what moto lacks;
 * serves the control endpoints under /_emulator/.
 """
 
@@ -18,6 +20,11 @@ import time
 import uuid
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs
+
+import account_dump
+import ecs_tasks
+import iam_simulation
+import s3_access
 
 CONTROL_PREFIX = "/_emulator/"
 
@@ -78,6 +85,17 @@ class AwsRequest:
         else:
             self.params = {k: v[-1] for k, v in self.query.items()}
 
+        # The IAM action the call needs ("ecs:ListClusters", "s3:PutObject").
+        self.iam_action: str | None = None
+        self.bucket: str | None = None
+        self.key: str | None = None
+        self.expected_owner: str | None = environ.get("HTTP_X_AMZ_EXPECTED_BUCKET_OWNER") or None
+        if self.protocol == "s3":
+            self.bucket, self.key = s3_access.bucket_and_key(environ)
+            self.iam_action = s3_access.iam_action(self.method, self.bucket, self.key, self.query)
+        elif self.service and self.protocol in ("json", "query", "ec2"):
+            self.iam_action = f"{IAM_PREFIXES.get(self.service, self.service)}:{self.action}"
+
     @staticmethod
     def _scope(environ: dict[str, Any]) -> tuple[str | None, str | None]:
         """Service and region from the SigV4 credential scope
@@ -97,7 +115,19 @@ class AwsRequest:
         return None, None
 
     def log_entry(self) -> dict[str, Any]:
-        return {"service": self.service, "action": self.action, "params": self.params}
+        entry = {"service": self.service, "action": self.action, "params": self.params, "iam_action": self.iam_action}
+        if self.protocol == "s3":
+            entry["bucket"] = self.bucket
+            entry["key"] = self.key
+            entry["expected_owner"] = self.expected_owner
+        return entry
+
+
+# SigV4 signing names whose IAM action prefix differs.
+IAM_PREFIXES = {
+    "monitoring": "cloudwatch",
+    "email": "ses",
+}
 
 
 # --------------------------------------------------------------------------
@@ -224,12 +254,20 @@ def page(items: list[Any], params: dict[str, Any], op: str, scope: str, default_
 # --------------------------------------------------------------------------
 
 
+ACCOUNT = "123456789012"
+DEFAULT_FOREIGN_OWNER = "999999999999"
+
+
 class EmulatorState:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.requests: list[dict[str, Any]] = []
         self.faults: list[dict[str, Any]] = []
         self.latency: dict[str, int] = {}
+        # bucket name -> owning account, for buckets of other accounts
+        self.foreign_buckets: dict[str, str] = {}
+        # False: SimulatePrincipalPolicy answers AccessDenied
+        self.simulation_enabled = True
 
     def record(self, entry: dict[str, Any]) -> None:
         with self.lock:
@@ -262,6 +300,8 @@ class EmulatorMiddleware:
             "ListServices": self._ecs_list_services,
             "DescribeServices": self._ecs_describe_services,
             "DescribeClusters": self._ecs_describe_clusters,
+            "ListTasks": self._ecs_list_tasks,
+            "DescribeTasks": self._ecs_describe_tasks,
         }
 
     # -- WSGI entry ---------------------------------------------------------
@@ -288,6 +328,12 @@ class EmulatorMiddleware:
                 return self.ecs_fixes[req.action](req, environ, start_response)
             except InvalidParameter as exc:
                 return self._send(start_response, *error_response(req, "InvalidParameterException", str(exc)))
+        if req.service == "iam" and req.action == "SimulatePrincipalPolicy":
+            return self._iam_simulate(req, start_response)
+        if req.protocol == "s3" and req.bucket:
+            denied = self._s3_owner_check(req, environ)
+            if denied is not None:
+                return self._send(start_response, *denied)
         return self.app(environ, start_response)
 
     @staticmethod
@@ -376,7 +422,9 @@ class EmulatorMiddleware:
         # moto lacks: ListServices ignores maxResults/nextToken (AWS default
         # 10, allowed 1..100).  It also matches the cluster by substring
         # (cluster "apps" also lists services of "prod-apps") and lists
-        # INACTIVE (deleted) services; AWS lists ACTIVE and DRAINING ones.
+        # deleted services.  AWS lists only ACTIVE ones: the DeleteService
+        # reference says a DRAINING service "is no longer visible in the
+        # console or in the ListServices API operation".
         params = self._ecs_params(req)
         cluster = str(params.get("cluster") or "default").split("/")[-1]
         scope = cluster
@@ -409,6 +457,95 @@ class EmulatorMiddleware:
         if isinstance(clusters, list) and len(clusters) > 100:
             raise InvalidParameter("clusters can have at most 100 items.")
         return self.app(environ, start_response)
+
+    def _ecs_list_tasks(self, req: AwsRequest, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        # moto lacks: ListTasks ignores maxResults/nextToken (AWS default 100,
+        # allowed 1..100).  The filters themselves are in moto_patches.
+        params = self._ecs_params(req)
+        filters = {k: params.get(k) for k in ("cluster", "serviceName", "desiredStatus", "family", "startedBy",
+                                               "launchType", "containerInstance")}
+        scope = json.dumps(filters, sort_keys=True)
+        page_request(params, "ListTasks", scope, 100)
+
+        def edit(data: dict[str, Any]) -> dict[str, Any]:
+            chunk, token = page(data.get("taskArns", []), params, "ListTasks", scope, 100)
+            out: dict[str, Any] = {"taskArns": chunk}
+            if token:
+                out["nextToken"] = token
+            return out
+
+        return self._rewrite_json(environ, start_response, edit)
+
+    def _ecs_describe_tasks(self, req: AwsRequest, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        # moto lacks: DescribeTasks accepts any number of tasks; AWS allows
+        # at most 100.
+        tasks = self._ecs_params(req).get("tasks") or []
+        if isinstance(tasks, list) and len(tasks) > 100:
+            raise InvalidParameter("tasks can have at most 100 items.")
+        return self.app(environ, start_response)
+
+    # -- IAM ----------------------------------------------------------------
+
+    def _iam_simulate(self, req: AwsRequest, start_response: StartResponse) -> list[bytes]:
+        # moto lacks: SimulatePrincipalPolicy (NotImplementedError -> 500).
+        form = req.form or {}
+        source = form.get("PolicySourceArn", "")
+        with self.state.lock:
+            enabled = self.state.simulation_enabled
+        if not enabled:
+            message = (
+                f"User: arn:aws:iam::{ACCOUNT}:user/moto is not authorized to perform: "
+                f"iam:SimulatePrincipalPolicy on resource: {source or '*'}"
+            )
+            return self._send(start_response, *error_response(req, "AccessDenied", message, 403))
+        rid = _request_id()
+        try:
+            body = iam_simulation.simulate_principal_policy(form, rid)
+        except iam_simulation.SimulationError as exc:
+            return self._send(start_response, *error_response(req, exc.code, exc.message, exc.status))
+        headers = [("Content-Type", "text/xml"), ("x-amzn-RequestId", rid), ("Content-Length", str(len(body)))]
+        return self._send(start_response, "200 OK", headers, body)
+
+    # -- S3 -----------------------------------------------------------------
+
+    def _s3_owner_check(self, req: AwsRequest, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes] | None:
+        """moto lacks: x-amz-expected-bucket-owner is ignored, and every bucket
+        belongs to the caller's account.  AWS answers 403 AccessDenied when
+        the bucket's owner is not the expected one; buckets of other
+        accounts (registered with /_emulator/foreign-bucket) refuse
+        everything: HeadBucket 403, CreateBucket 409 BucketAlreadyExists,
+        anything else 403 AccessDenied."""
+        bucket = req.bucket or ""
+        with self.state.lock:
+            foreign_owner = self.state.foreign_buckets.get(bucket)
+        expected = req.expected_owner
+        if foreign_owner is not None:
+            if s3_access.is_create_bucket(req.method, req.key, req.query):
+                return self._s3_error(
+                    req,
+                    "BucketAlreadyExists",
+                    "The requested bucket name is not available. The bucket namespace is shared by all users "
+                    "of the system. Please select a different name and try again.",
+                    409,
+                    bucket,
+                )
+            return self._s3_error(req, "AccessDenied", "Access Denied", 403, None)
+        if expected:
+            owner = _s3_bucket_owner(bucket)
+            if owner is not None and owner != expected:
+                return self._s3_error(req, "AccessDenied", "Access Denied", 403, None)
+        return None
+
+    @staticmethod
+    def _s3_error(req: AwsRequest, code: str, message: str, status: int,
+                  bucket: str | None) -> tuple[str, list[tuple[str, str]], bytes]:
+        status_line, headers, body = error_response(req, code, message, status)
+        if bucket is not None:
+            body = body.replace(b"<RequestId>", f"<BucketName>{_xml_escape(bucket)}</BucketName><RequestId>".encode(), 1)
+        if req.method == "HEAD":
+            body = b""  # HEAD answers carry no body; the SDK reports the status
+        headers = [(k, v) for k, v in headers if k != "Content-Length"] + [("Content-Length", str(len(body)))]
+        return status_line, headers, body
 
     # -- control endpoints --------------------------------------------------
 
@@ -499,8 +636,91 @@ class EmulatorMiddleware:
                 st.requests.clear()
                 st.faults.clear()
                 st.latency.clear()
+                st.simulation_enabled = True
+            with ecs_tasks.LOCK:
+                ecs_tasks.SETTINGS.update(ecs_tasks.DEFAULT_SETTINGS)
             return self._json(start_response, 200, {"reset": True})
+
+        # -- ECS task lifecycle knobs --
+        for name, key in (("/task-start-delay", "task_start_delay_ms"), ("/draining", "draining_ms")):
+            if route == ("GET", name):
+                return self._json(start_response, 200, {"ms": ecs_tasks.SETTINGS[key]})
+            if route == ("POST", name):
+                ms = payload.get("ms")
+                if not isinstance(ms, int) or isinstance(ms, bool) or ms < 0:
+                    return self._json(start_response, 400, {"error": "'ms' must be an integer >= 0"})
+                with ecs_tasks.LOCK:
+                    ecs_tasks.SETTINGS[key] = ms
+                return self._json(start_response, 200, {"ms": ms})
+        if route == ("POST", "/replace-task"):
+            return self._replace_task(start_response, payload)
+
+        # -- IAM simulation switch --
+        if route == ("GET", "/simulation"):
+            with st.lock:
+                return self._json(start_response, 200, {"enabled": st.simulation_enabled})
+        if route == ("POST", "/simulation"):
+            enabled = payload.get("enabled")
+            if not isinstance(enabled, bool):
+                return self._json(start_response, 400, {"error": "'enabled' must be true or false"})
+            with st.lock:
+                st.simulation_enabled = enabled
+            return self._json(start_response, 200, {"enabled": enabled})
+
+        # -- buckets of other accounts --
+        if route == ("POST", "/foreign-bucket"):
+            name = payload.get("name")
+            owner = payload.get("owner", DEFAULT_FOREIGN_OWNER)
+            if not isinstance(name, str) or not name:
+                return self._json(start_response, 400, {"error": "'name' is a required string"})
+            if not isinstance(owner, str) or not owner.isdigit() or len(owner) != 12 or owner == ACCOUNT:
+                return self._json(start_response, 400, {"error": f"'owner' must be a 12-digit account other than {ACCOUNT}"})
+            if _s3_bucket_owner(name) is not None:
+                return self._json(start_response, 409, {"error": f"bucket {name!r} already exists in the emulated account"})
+            with st.lock:
+                st.foreign_buckets[name] = owner
+            return self._json(start_response, 200, {"name": name, "owner": owner})
+        if route == ("GET", "/foreign-buckets"):
+            with st.lock:
+                return self._json(start_response, 200, dict(st.foreign_buckets))
+        if route == ("POST", "/foreign-buckets/clear"):
+            with st.lock:
+                st.foreign_buckets.clear()
+            return self._json(start_response, 200, {"cleared": True})
+
+        # -- account dump --
+        if route == ("GET", "/dump"):
+            query = parse_qs(environ.get("QUERY_STRING", ""))
+            include_all = query.get("services", [""])[-1] == "all"
+            with ecs_tasks.LOCK:
+                data = account_dump.dump(ACCOUNT, include_all_services=include_all)
+            body = json.dumps(data, sort_keys=True, indent=1).encode()
+            return self._send(
+                start_response,
+                "200 OK",
+                [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+                body,
+            )
         return self._json(start_response, 404, {"error": f"no control endpoint {method} {path}"})
+
+    def _replace_task(self, start_response: StartResponse, payload: dict[str, Any]) -> list[bytes]:
+        """Simulate an ELB health-check replacement: stop the service's
+        current tasks and let the scheduler start fresh ones."""
+        from moto.ecs.models import ecs_backends
+
+        cluster = payload.get("cluster")
+        service_name = payload.get("service")
+        region = payload.get("region") or "us-east-1"
+        if not isinstance(cluster, str) or not cluster or not isinstance(service_name, str) or not service_name:
+            return self._json(start_response, 400, {"error": "'cluster' and 'service' are required strings"})
+        backend = ecs_backends[ACCOUNT][region]
+        service = backend.services.get(f"{cluster.split('/')[-1]}:{service_name.split('/')[-1]}")
+        if service is None:
+            return self._json(start_response, 404, {"error": f"no service {service_name!r} in cluster {cluster!r}"})
+        if service.status != "ACTIVE":
+            return self._json(start_response, 409, {"error": f"service {service_name!r} is {service.status}"})
+        stopped, started = ecs_tasks.replace_tasks(backend, service)
+        return self._json(start_response, 200, {"stopped": stopped, "started": started})
 
     def _json(self, start_response: StartResponse, status: int, data: Any) -> list[bytes]:
         body = json.dumps(data).encode()
@@ -542,4 +762,15 @@ def _service_is_live(arn: str, cluster_name: str) -> bool:
     except Exception:  # noqa: BLE001
         return True
     service = backend.services.get(f"{cluster_name}:{arn.split('/')[-1]}")
-    return service is not None and service.arn == arn and service.status in ("ACTIVE", "DRAINING")
+    return service is not None and service.arn == arn and service.status == "ACTIVE"
+
+
+def _s3_bucket_owner(bucket: str) -> str | None:
+    """The account that owns an existing bucket in moto, or None."""
+    try:
+        from moto.s3.models import s3_backends
+
+        entry = s3_backends.bucket_accounts.get(bucket)
+    except Exception:  # noqa: BLE001
+        return None
+    return entry[1] if entry else None
