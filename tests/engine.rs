@@ -46,6 +46,17 @@ impl Account {
         account
     }
 
+    /// Removes the demo's state bucket (and the record of its enabled
+    /// pair), for tests of a first enable in an account.
+    fn without_state_bucket(&self) {
+        let bucket = "/do-not-delete-cloud-debug-us-east-1-123456789012";
+        self.em.s3_call(
+            "DELETE",
+            &format!("{bucket}/services/dev-apps/payments.json"),
+        );
+        self.em.s3_call("DELETE", bucket);
+    }
+
     fn cli_env(&self, env: &[(&str, &str)], args: &[&str]) -> Outcome {
         let mut cmd = self.sandbox.command();
         cmd.envs(env.iter().copied())
@@ -729,6 +740,7 @@ fn field_report_10_given_throttling_when_enabling_then_it_retries_or_stops_with_
 #[test]
 fn field_report_11_given_the_bucket_name_owned_elsewhere_then_enable_stops_before_any_change() {
     let acct = Account::new();
+    acct.without_state_bucket();
     let before = acct.state();
     let bucket = "do-not-delete-cloud-debug-us-east-1-123456789012";
     acct.em.control(
@@ -762,6 +774,7 @@ fn field_report_11_given_the_bucket_name_owned_elsewhere_then_enable_stops_befor
 #[test]
 fn given_our_own_bucket_when_enabling_twice_then_it_is_reused_and_every_call_names_the_owner() {
     let acct = Account::new();
+    acct.without_state_bucket();
     acct.em.clear_requests();
     ok(
         &acct.enable("dev-apps", "storefront-web", GOOD_ROLE),
@@ -829,6 +842,7 @@ fn given_an_interrupted_enable_then_status_says_so_and_names_the_command() {
 #[test]
 fn the_policy_lists_exactly_the_actions_ecs_debug_calls() {
     let acct = Account::new();
+    acct.without_state_bucket();
     acct.em.clear_requests();
     ok(&acct.cli(&["ls"]), "ls");
     let doctor = ["doctor", "--cluster", "dev-apps", "--service", "orders-api"];
@@ -836,6 +850,10 @@ fn the_policy_lists_exactly_the_actions_ecs_debug_calls() {
         &acct.cli(&[&doctor[..], &["--task-role", GOOD_ROLE]].concat()),
         "doctor",
     );
+    // A resume too: its preflight checks who owns the debug target group.
+    let crash = [("ECS_DEBUG_TEST_EXIT_AFTER", "target-groups")];
+    let out = acct.enable_env(&crash, "dev-apps", "orders-api", GOOD_ROLE);
+    assert_eq!(out.code, Some(99));
     ok(&acct.enable("dev-apps", "orders-api", GOOD_ROLE), "enable");
     ok(
         &acct.enable("dev-workers", "mqtt-broker", GOOD_ROLE),
@@ -879,4 +897,27 @@ fn the_policy_lists_exactly_the_actions_ecs_debug_calls() {
     listed.sort();
     listed.dedup();
     assert_eq!(listed, seen);
+}
+
+#[test]
+fn given_the_demo_enabled_pair_when_disabled_then_the_original_runs_again() {
+    let acct = Account::new();
+    let status: Value = serde_json::from_str(&acct.cli(&["status", "--json"]).stdout).unwrap();
+    assert_eq!(status["services"][0]["service"], "payments");
+    assert_eq!(status["services"][0]["state"], "enabled");
+    let out = acct.disable("dev-apps", "payments");
+    ok(&out, "disable payments");
+    assert!(
+        out.stdout.contains("payments back to desired count 2"),
+        "{}",
+        out.stdout
+    );
+    let state = acct.state();
+    assert_eq!(
+        service(&state, "dev-apps", "payments").unwrap()["desiredCount"],
+        2
+    );
+    assert!(service(&state, "dev-apps", "cloud-debug-payments").is_none());
+    let status: Value = serde_json::from_str(&acct.cli(&["status", "--json"]).stdout).unwrap();
+    assert_eq!(status["services"], serde_json::json!([]));
 }

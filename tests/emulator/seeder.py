@@ -114,7 +114,37 @@ class Seeder:
                 self.generated_clusters(cluster)
             else:
                 self.cluster(cluster)
+        for record in scenario.get("stateRecords", []):
+            self.state_record(record)
         return {"seconds": round(time.monotonic() - started, 3), "created": dict(self.counts)}
+
+    # -- cloud-debug state -----------------------------------------------------
+
+    def state_record(self, record: dict[str, Any]) -> None:
+        """Writes a state record for an already enabled pair the way ecs-debug
+        does: private, encrypted bucket; one JSON object per service."""
+        record = self.resolve(record)
+        s3 = self.client("s3")
+        bucket = f"do-not-delete-cloud-debug-{self.region}-{self.account}"
+        if bucket not in {b["Name"] for b in s3.list_buckets().get("Buckets", [])}:
+            s3.create_bucket(Bucket=bucket)
+            s3.put_public_access_block(
+                Bucket=bucket,
+                PublicAccessBlockConfiguration={
+                    "BlockPublicAcls": True, "IgnorePublicAcls": True,
+                    "BlockPublicPolicy": True, "RestrictPublicBuckets": True,
+                },
+            )
+            s3.put_bucket_encryption(
+                Bucket=bucket,
+                ServerSideEncryptionConfiguration={
+                    "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+                },
+            )
+        key = f"services/{record['cluster']}/{record['service']}.json"
+        s3.put_object(Bucket=bucket, Key=key, Body=json.dumps(record, indent=2).encode(),
+                      ContentType="application/json")
+        self.count("stateRecords")
 
     # -- IAM ------------------------------------------------------------------
 

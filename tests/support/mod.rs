@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod tmux;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -88,6 +90,18 @@ impl Emulator {
         self.http_with("POST", "/", &body.to_string(), &[&target, auth, json])
     }
 
+    /// Calls S3 directly (path-style), as another tool would.
+    pub fn s3_call(&self, method: &str, path: &str) -> String {
+        let auth = "Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/\
+                    aws4_request, SignedHeaders=host, Signature=00";
+        self.http_with(
+            method,
+            path,
+            "",
+            &[auth, "x-amz-content-sha256: UNSIGNED-PAYLOAD"],
+        )
+    }
+
     fn http_with(&self, method: &str, path: &str, body: &str, headers: &[&str]) -> String {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
         stream.set_read_timeout(Some(Duration::from_secs(30))).ok();
@@ -104,7 +118,10 @@ impl Emulator {
         let mut response = String::new();
         stream.read_to_string(&mut response).expect("read");
         let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-        assert!(head.contains(" 200 "), "{method} {path}: {head}");
+        assert!(
+            head.contains(" 200 ") || head.contains(" 204 "),
+            "{method} {path}: {head}"
+        );
         body.to_string()
     }
 
@@ -147,6 +164,42 @@ impl Emulator {
             .into_iter()
             .filter(|r| r["action"] == action)
             .map(|r| r["params"].clone())
+            .collect()
+    }
+}
+
+impl Emulator {
+    /// The account minus what disable leaves on purpose: the state bucket
+    /// and INACTIVE revisions of debug task definitions.
+    pub fn state(&self) -> Value {
+        let mut d = self.dump();
+        if let Some(o) = d.as_object_mut() {
+            o.remove("s3");
+        }
+        if let Some(tds) = d["ecs"]["taskDefinitions"].as_array_mut() {
+            tds.retain(|t| {
+                !(t["family"]
+                    .as_str()
+                    .unwrap_or("")
+                    .starts_with("cloud-debug-")
+                    && t["status"] == "INACTIVE")
+            });
+        }
+        d
+    }
+
+    /// Writes (not reads) seen since the request log was cleared.
+    pub fn writes(&self) -> Vec<String> {
+        self.requests()
+            .iter()
+            .filter_map(|r| r["iam_action"].as_str().map(str::to_string))
+            .filter(|a| {
+                let op = a.split(':').nth(1).unwrap_or("");
+                !["Describe", "List", "Get", "Simulate"]
+                    .iter()
+                    .any(|p| op.starts_with(p))
+                    && a != "s3:ListBucket"
+            })
             .collect()
     }
 }
