@@ -121,6 +121,15 @@ pub struct ServiceExtras {
     pub scaling: Option<(i32, i32)>,
 }
 
+/// `1 cluster`, `2 clusters`.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Marks debug pairs and sorts services by original name, twin first.
 ///
 /// A `cloud-debug-X` service is a twin whether or not `X` still exists;

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::aws::ecs::Inventory;
 use crate::aws::{AwsContext, AwsError};
-use crate::model::{Cluster, DebugStatus, Service};
+use crate::model::{Cluster, DebugStatus, Service, plural};
 
 #[derive(Debug, Serialize)]
 pub struct Listing {
@@ -96,17 +96,17 @@ pub async fn listing(
 /// Human-readable form of the listing.
 pub fn render_text(listing: &Listing) -> String {
     let mut out = format!(
-        "{} · account {} · {} clusters\n",
+        "{} · account {} · {}\n",
         listing.region,
         listing.account,
-        listing.clusters.len()
+        plural(listing.clusters.len(), "cluster")
     );
     for c in &listing.clusters {
         out.push_str(&format!(
-            "{} ({}, {} services)\n",
+            "{} ({}, {})\n",
             c.name,
             c.status,
-            c.services.len()
+            plural(c.services.len(), "service")
         ));
         let width = c.services.iter().map(|s| s.name.len()).max().unwrap_or(0);
         for s in &c.services {
