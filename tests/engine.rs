@@ -878,6 +878,9 @@ fn the_policy_lists_exactly_the_actions_ecs_debug_calls() {
         ]
         .map(String::from),
     );
+    // The explorer's task-role picker (tests/e2e_enable.rs checks that
+    // everything it calls is listed).
+    seen.extend(["iam:ListRoles", "iam:ListAttachedRolePolicies"].map(String::from));
     seen.sort();
     seen.dedup();
 
@@ -920,4 +923,63 @@ fn given_the_demo_enabled_pair_when_disabled_then_the_original_runs_again() {
     assert!(service(&state, "dev-apps", "cloud-debug-payments").is_none());
     let status: Value = serde_json::from_str(&acct.cli(&["status", "--json"]).stdout).unwrap();
     assert_eq!(status["services"], serde_json::json!([]));
+}
+
+#[test]
+fn given_json_when_enabling_then_one_object_on_stdout_says_what_was_relaxed() {
+    let acct = Account::new();
+    let out = acct.cli(&[
+        "enable",
+        "--cluster",
+        "dev-apps",
+        "--service",
+        "storefront-web",
+        "--task-role",
+        GOOD_ROLE,
+        "--yes",
+        "--json",
+    ]);
+    ok(&out, "enable --json");
+    let summary: Value = serde_json::from_str(&out.stdout).expect("one JSON object");
+    assert_eq!(summary["debug_service"], "cloud-debug-storefront-web");
+    let created: Vec<&str> = summary["created"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        created,
+        vec![
+            "task definition cloud-debug-storefront-web:1",
+            "target group cloud-debug-storefront-web-tg",
+            "service cloud-debug-storefront-web in cluster dev-apps",
+        ]
+    );
+    let notes = summary["notes"].to_string();
+    assert!(notes.contains("container web: health check removed so a paused app is not killed"));
+    assert!(notes.contains("load balancer health checks are ignored for 24 h"));
+    assert!(
+        out.stderr.contains("▶ Create the debug service"),
+        "progress on stderr"
+    );
+
+    let doctor = acct.cli(&[
+        "doctor",
+        "--cluster",
+        "dev-apps",
+        "--service",
+        "storefront-web",
+        "--json",
+    ]);
+    assert_eq!(doctor.code, Some(3), "already enabled is a failed check");
+    let report: Value = serde_json::from_str(&doctor.stdout).unwrap();
+    assert_eq!(report["ok"], false);
+    assert!(
+        report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["check"] == "state" && c["severity"] == "fail")
+    );
 }
