@@ -114,21 +114,8 @@ impl Account {
         self.disable_env(&[], cluster, service)
     }
 
-    /// The account minus what disable leaves on purpose: the state bucket
-    /// and INACTIVE revisions of debug task definitions.
     fn state(&self) -> Value {
-        let mut d = self.em.dump();
-        d.as_object_mut().unwrap().remove("s3");
-        if let Some(tds) = d["ecs"]["taskDefinitions"].as_array_mut() {
-            tds.retain(|t| {
-                !(t["family"]
-                    .as_str()
-                    .unwrap_or("")
-                    .starts_with("cloud-debug-")
-                    && t["status"] == "INACTIVE")
-            });
-        }
-        d
+        self.em.state()
     }
 
     fn record(&self, cluster: &str, service: &str) -> Option<Value> {
@@ -154,20 +141,8 @@ impl Account {
             .cloned()
     }
 
-    /// Writes (not reads) seen by the emulator since the log was cleared.
     fn writes(&self) -> Vec<String> {
-        self.em
-            .requests()
-            .iter()
-            .filter_map(|r| r["iam_action"].as_str().map(str::to_string))
-            .filter(|a| {
-                let op = a.split(':').nth(1).unwrap_or("");
-                !["Describe", "List", "Get", "Simulate"]
-                    .iter()
-                    .any(|p| op.starts_with(p))
-                    && a != "s3:ListBucket"
-            })
-            .collect()
+        self.em.writes()
     }
 }
 

@@ -133,15 +133,30 @@ pub async fn enable(
     drop(engine);
     let _ = printer.await;
     let summary = result.map_err(failure)?;
-    if run.json {
+    emit(run.json, &summary, enable_text);
+    Ok(())
+}
+
+/// Prints a result: one JSON object, or text for people.
+fn emit<T: serde::Serialize>(json_out: bool, value: &T, text: impl Fn(&T) -> String) {
+    if json_out {
         println!(
             "{}",
-            serde_json::to_string_pretty(&summary).unwrap_or_default()
+            serde_json::to_string_pretty(value).unwrap_or_default()
         );
     } else {
-        print!("{}", enable_text(&summary));
+        print!("{}", text(value));
     }
-    Ok(())
+}
+
+/// `Title:` and a bulleted line per item, for the non-empty lists.
+fn sections(out: &mut String, lists: &[(&str, &Vec<String>)]) {
+    for (title, items) in lists.iter().filter(|(_, items)| !items.is_empty()) {
+        out.push_str(&format!("{title}:\n"));
+        for item in items.iter() {
+            out.push_str(&format!("  - {item}\n"));
+        }
+    }
 }
 
 fn enable_text(s: &EnableSummary) -> String {
@@ -155,18 +170,14 @@ fn enable_text(s: &EnableSummary) -> String {
             crate::engine::enable::task_id(task)
         ));
     }
-    for (title, items) in [
-        ("Created", &s.created),
-        ("Changed", &s.changed),
-        ("Relaxed", &s.notes),
-    ] {
-        if !items.is_empty() {
-            out.push_str(&format!("{title}:\n"));
-            for i in items {
-                out.push_str(&format!("  - {i}\n"));
-            }
-        }
-    }
+    sections(
+        &mut out,
+        &[
+            ("Created", &s.created),
+            ("Changed", &s.changed),
+            ("Relaxed", &s.notes),
+        ],
+    );
     out.push_str(&format!(
         "Switch back with: ecs-debug disable --cluster {} --service {}\n",
         s.cluster, s.service
@@ -189,14 +200,7 @@ pub async fn disable(ctx: &AwsContext, t: &TargetArgs, run: &RunArgs) -> Result<
     drop(engine);
     let _ = printer.await;
     let summary = result.map_err(failure)?;
-    if run.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&summary).unwrap_or_default()
-        );
-    } else {
-        print!("{}", disable_text(&summary));
-    }
+    emit(run.json, &summary, disable_text);
     Ok(())
 }
 
@@ -205,14 +209,10 @@ fn disable_text(s: &DisableSummary) -> String {
         "Cloud debugging is off for {} in {} ({:.1} s).\n",
         s.service, s.cluster, s.seconds
     );
-    for (title, items) in [("Restored", &s.restored), ("Removed", &s.removed)] {
-        if !items.is_empty() {
-            out.push_str(&format!("{title}:\n"));
-            for i in items {
-                out.push_str(&format!("  - {i}\n"));
-            }
-        }
-    }
+    sections(
+        &mut out,
+        &[("Restored", &s.restored), ("Removed", &s.removed)],
+    );
     out
 }
 

@@ -183,10 +183,8 @@ pub enum EngineError {
 
 /// `1 problem`, `2 problems`: how many findings failed.
 fn failures(findings: &[Finding]) -> String {
-    match findings.iter().filter(|f| f.severity == Severity::Fail).count() {
-        1 => "1 problem".to_string(),
-        n => format!("{n} problems"),
-    }
+    let failed = findings.iter().filter(|f| f.severity == Severity::Fail);
+    crate::model::plural(failed.count(), "problem")
 }
 
 impl EngineError {
