@@ -69,7 +69,8 @@ mod tests {
         let a = debug_target_group("storefront-web-blue-tg-2024", "arn:aws:…/a");
         let b = debug_target_group("storefront-web-blue-tg-2024", "arn:aws:…/b");
         assert!(a.len() <= 32 && b.len() <= 32, "{a} {b}");
-        assert!(a.starts_with("cloud-debug-storefront-w"), "{a}");
+        assert!(a.starts_with("cloud-debug-storefront-"), "{a}");
+        assert_eq!(a.len(), 31, "{a}: the cut part loses its trailing hyphen");
         assert_ne!(a, b);
         assert_eq!(
             a,
