@@ -2,6 +2,7 @@
 //!
 //! ```toml
 //! concurrency = 8          # AWS requests in flight at once
+//! ask_before_enable = true # "is this a production service?" before enable
 //! [keys]
 //! down = ["Down", "j"]     # any action of the keymap, see `?`
 //! ```
@@ -19,6 +20,9 @@ pub const DEFAULT_CONCURRENCY: usize = 8;
 pub struct Config {
     /// Upper bound on concurrent AWS requests.
     pub concurrency: Option<usize>,
+    /// Whether enable first asks that the service is not a production
+    /// one; "don't ask again" in the explorer writes `false`.
+    pub ask_before_enable: Option<bool>,
     /// Action name → keys, replacing that action's default keys.
     pub keys: BTreeMap<String, Vec<String>>,
 }
@@ -29,6 +33,8 @@ pub enum ConfigError {
     Read { path: PathBuf, reason: String },
     #[error("The configuration file {path} is not valid: {reason}.")]
     Invalid { path: PathBuf, reason: String },
+    #[error("Could not write the configuration file {path}: {reason}.")]
+    Write { path: PathBuf, reason: String },
 }
 
 impl Config {
@@ -79,6 +85,54 @@ impl Config {
         }
         Ok(config)
     }
+
+    /// False once the user said "don't ask again".
+    pub fn asks_before_enable(&self) -> bool {
+        self.ask_before_enable.unwrap_or(true)
+    }
+}
+
+/// Sets one top-level setting in the file at `path`, keeping every other
+/// setting, comment and blank line as the user wrote them. A missing file
+/// (and its directory) is created.
+pub fn save_setting(path: &Path, key: &str, value: bool) -> Result<(), ConfigError> {
+    let write_err = |reason: String| ConfigError::Write {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => {
+            return Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            });
+        }
+    };
+    let text = with_setting(&text, key, value).map_err(|reason| ConfigError::Invalid {
+        path: path.to_path_buf(),
+        reason,
+    })?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| write_err(e.to_string()))?;
+    }
+    // Write beside it and rename, so a crash never leaves half a file.
+    let tmp = path.with_extension("toml.tmp");
+    std::fs::write(&tmp, text).map_err(|e| write_err(e.to_string()))?;
+    std::fs::rename(&tmp, path).map_err(|e| write_err(e.to_string()))
+}
+
+/// The TOML `text` with `key = value` at the top level; the result must
+/// still be a valid configuration.
+pub fn with_setting(text: &str, key: &str, value: bool) -> Result<String, String> {
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| e.message().trim_end_matches('.').to_string())?;
+    doc[key] = toml_edit::value(value);
+    let out = doc.to_string();
+    Config::parse(&out)?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -96,6 +150,29 @@ mod tests {
     fn unknown_fields_are_reported_with_their_line() {
         let err = Config::parse("concurrency = 4\ncolour = true\n").unwrap_err();
         assert!(err.starts_with("line 2: unknown field `colour`"), "{err}");
+    }
+
+    #[test]
+    fn a_saved_setting_keeps_the_users_other_settings_and_comments() {
+        let text = "# mine\nconcurrency = 4 # fast\n\n[keys]\ndown = [\"n\"]\n";
+        let out = with_setting(text, "ask_before_enable", false).unwrap();
+        assert_eq!(
+            out,
+            "# mine\nconcurrency = 4 # fast\nask_before_enable = false\n\n[keys]\n\
+             down = [\"n\"]\n"
+        );
+        let again = with_setting(&out, "ask_before_enable", true).unwrap();
+        assert!(again.contains("ask_before_enable = true\n"), "{again}");
+        assert!(!Config::parse(&out).unwrap().asks_before_enable());
+    }
+
+    #[test]
+    fn saving_creates_a_missing_file_and_its_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ecs-debug/config.toml");
+        save_setting(&path, "ask_before_enable", false).unwrap();
+        let saved = Config::load(Some(&path)).unwrap();
+        assert_eq!(saved.ask_before_enable, Some(false));
     }
 
     #[test]

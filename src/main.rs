@@ -98,11 +98,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     endpoint: ctx.endpoint_override.clone(),
                 };
                 let mut app = App::new(status, keymap, Clock::Local);
+                app.ask_before_enable = config.asks_before_enable();
                 app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
                 if let Some(cluster) = cli.cluster {
                     app.jump_to(cluster, cli.service);
                 }
-                ecs_debug::app::runtime::run(app, ctx)
+                let config_path = cli.config.clone().or_else(Config::default_path);
+                ecs_debug::app::runtime::run(app, ctx, config_path)
                     .await
                     .map_err(|e| (EXIT_AWS, format!("The explorer stopped: {e}.")))
             }

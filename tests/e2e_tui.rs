@@ -4,80 +4,10 @@
 mod support;
 
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
+use support::tmux::Tmux;
 use support::{Emulator, Sandbox};
-
-/// A tmux server of our own (its own socket), killed when dropped.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(command: &str, env: &[(String, String)]) -> Self {
-        let socket = format!("ecs-debug-e2e-{}", std::process::id());
-        let mut cmd = Command::new("tmux");
-        cmd.args([
-            "-L",
-            &socket,
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-s",
-            "e2e",
-        ])
-        .args(["-x", "120", "-y", "36"]);
-        for (k, v) in env {
-            cmd.args(["-e", &format!("{k}={v}")]);
-        }
-        let status = cmd.arg(command).status().expect("tmux is installed");
-        assert!(status.success(), "tmux new-session");
-        Self { socket }
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .expect("tmux");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.tmux(&["send-keys", "-t", "e2e", k]);
-        }
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", "e2e"])
-    }
-
-    /// Waits until the screen satisfies `ok`, or fails with the screen.
-    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let screen = self.screen();
-            if ok(&screen) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.tmux(&["kill-server"]);
-    }
-}
 
 fn wait_for_file(path: &Path) {
     let deadline = Instant::now() + Duration::from_secs(15);
@@ -101,7 +31,7 @@ fn given_the_demo_account_when_a_user_explores_then_keys_work_and_the_terminal_i
         bin = env!("CARGO_BIN_EXE_ecs-debug"),
         ep = emulator.endpoint,
     );
-    let tmux = Tmux::start(&command, &sandbox.env());
+    let tmux = Tmux::start("e2e", &command, &sandbox.env());
 
     let screen = tmux.wait_for("the clusters", |s| {
         s.contains("dev-apps") && s.contains("4 clusters")

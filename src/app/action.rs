@@ -13,12 +13,21 @@ pub enum Action {
     Left,
     /// Expand the node, or go to its first child.
     Right,
-    /// Expand or collapse the node.
+    /// Expand or collapse a cluster; on a service, open its actions.
     Toggle,
+    /// The context menu of the selected service.
+    Menu,
     Filter,
     Refresh,
     RefreshAll,
     RegionPicker,
+    /// Switch the selected service into cloud debugging (or retry a
+    /// failed enable).
+    Enable,
+    /// Switch it back (or roll back a failed enable).
+    Disable,
+    /// Every enabled service and interrupted operation of the region.
+    StatusView,
     FocusNext,
     Help,
     Quit,
@@ -26,12 +35,13 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 20] = [
         Action::Up,
         Action::Down,
         Action::Left,
         Action::Right,
         Action::Toggle,
+        Action::Menu,
         Action::PageUp,
         Action::PageDown,
         Action::Top,
@@ -40,6 +50,9 @@ impl Action {
         Action::Refresh,
         Action::RefreshAll,
         Action::RegionPicker,
+        Action::Enable,
+        Action::Disable,
+        Action::StatusView,
         Action::FocusNext,
         Action::Help,
         Action::Quit,
@@ -57,10 +70,14 @@ impl Action {
             Action::Left => "left",
             Action::Right => "right",
             Action::Toggle => "toggle",
+            Action::Menu => "menu",
             Action::Filter => "filter",
             Action::Refresh => "refresh",
             Action::RefreshAll => "refresh_all",
             Action::RegionPicker => "region",
+            Action::Enable => "enable",
+            Action::Disable => "disable",
+            Action::StatusView => "status",
             Action::FocusNext => "focus",
             Action::Help => "help",
             Action::Quit => "quit",
@@ -78,11 +95,15 @@ impl Action {
             Action::Bottom => "last row",
             Action::Left => "collapse, or go to parent",
             Action::Right => "expand, or go to first child",
-            Action::Toggle => "expand / collapse",
+            Action::Toggle => "expand / collapse; on a service, its actions",
+            Action::Menu => "actions of the selected service",
             Action::Filter => "filter clusters and services by name",
             Action::Refresh => "refresh the selected node",
             Action::RefreshAll => "refresh everything",
             Action::RegionPicker => "switch region",
+            Action::Enable => "enable cloud debugging, or retry a stopped one",
+            Action::Disable => "disable cloud debugging, or roll back",
+            Action::StatusView => "enabled and interrupted services",
             Action::FocusNext => "focus tree / build output",
             Action::Help => "show or hide this help",
             Action::Quit => "quit",
@@ -99,6 +120,7 @@ impl Action {
             Action::Quit => "quit",
             Action::Toggle => "expand",
             Action::FocusNext => "focus",
+            Action::Menu => "actions",
             _ => self.config_name(),
         }
     }

@@ -6,25 +6,37 @@
 //! blocks or talks to AWS, so it can be driven directly by tests.
 
 pub mod action;
+mod debug;
 pub mod keymap;
+pub mod ops;
 pub mod output;
+pub mod picker;
+pub mod popups;
 pub mod regions;
 pub mod runtime;
 pub mod tree;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveTime;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
+use crate::engine::catalog::{RoleEntry, Usability};
+use crate::engine::status::StatusEntry;
+use crate::engine::{Finding, Progress};
 use crate::model::{Cluster, Service, ServiceExtras};
 use action::Action;
 use keymap::Keymap;
+use ops::{OpError, OpOutcome, Operation, ServiceRef};
 use output::{Level, OutputLog};
+use picker::RolePicker;
+use popups::{Confirm, FailureView, Menu, PreflightView, StatusView};
 use regions::RegionPicker;
 use tree::{Load, Tree};
+
+pub use debug::{finding_text, short_role};
 
 /// Background work the app asks for.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +46,36 @@ pub enum Effect {
     LoadServices(String),
     LoadExtras(Box<Service>),
     SwitchRegion(String),
+    /// Every role of the account, and the task definition's task role.
+    LoadRoles {
+        service: ServiceRef,
+        task_definition: Option<String>,
+    },
+    /// Whether debug tasks could use these roles (a few at a time).
+    CheckRoles(Vec<RoleEntry>),
+    LoadRoleDetails {
+        arn: String,
+        name: String,
+    },
+    Preflight {
+        service: ServiceRef,
+        role: String,
+    },
+    Enable {
+        service: ServiceRef,
+        role: String,
+    },
+    Disable {
+        service: ServiceRef,
+    },
+    /// Stop every running operation after its current AWS call.
+    CancelAll,
+    LoadStatus,
+    /// Write one setting back to the configuration file.
+    SaveSetting {
+        key: &'static str,
+        value: bool,
+    },
 }
 
 /// Results of background work.
@@ -56,6 +98,36 @@ pub enum Update {
         result: Result<ServiceExtras, String>,
     },
     RegionSwitched(Result<String, String>),
+    Roles {
+        service: ServiceRef,
+        result: Result<(Vec<RoleEntry>, Option<String>), String>,
+    },
+    RoleChecked {
+        arn: String,
+        usability: Usability,
+    },
+    RoleDetails {
+        arn: String,
+        result: Result<Vec<String>, String>,
+    },
+    Preflight {
+        service: ServiceRef,
+        result: Result<Vec<Finding>, String>,
+    },
+    Progress {
+        service: ServiceRef,
+        progress: Progress,
+    },
+    OpEnded {
+        service: ServiceRef,
+        result: Result<OpOutcome, OpError>,
+    },
+    Status {
+        region: String,
+        result: Result<Vec<StatusEntry>, String>,
+    },
+    /// Where the setting was saved, or why it was not.
+    SettingSaved(Result<String, String>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +136,12 @@ pub enum Mode {
     Filter,
     Help,
     Regions(RegionPicker),
+    Menu(Menu),
+    Confirm(Confirm),
+    Roles(Box<RolePicker>),
+    Preflight(PreflightView),
+    Failure(FailureView),
+    Status(StatusView),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +164,8 @@ pub struct StatusInfo {
 pub struct Layout {
     pub tree: Rect,
     pub output: Rect,
+    /// The context menu, while it is open.
+    pub menu: Rect,
 }
 
 /// Where output timestamps come from; fixed in tests.
@@ -121,6 +201,18 @@ pub struct App {
     pub quit: bool,
     pub layout: Layout,
     pub color: bool,
+    /// Cloud-debug operations started here, by service.
+    pub ops: BTreeMap<ServiceRef, Operation>,
+    /// Whether enable first asks that the service is not a production one.
+    pub ask_before_enable: bool,
+    /// A one-off message for the status bar, until the next key.
+    pub flash: Option<String>,
+    /// The time of the last tick: spinners and elapsed times use it.
+    pub now: Instant,
+    /// Dialogs that arrived while another one was open.
+    popups: VecDeque<Mode>,
+    /// Set when the user quit while operations ran: when they stopped.
+    quitting: Option<Instant>,
     clock: Clock,
     last_click: Option<(Instant, usize)>,
     resting_on: Option<(String, Instant)>,
@@ -142,6 +234,12 @@ impl App {
             quit: false,
             layout: Layout::default(),
             color: true,
+            ops: BTreeMap::new(),
+            ask_before_enable: true,
+            flash: None,
+            now: Instant::now(),
+            popups: VecDeque::new(),
+            quitting: None,
             clock,
             last_click: None,
             resting_on: None,
@@ -171,7 +269,9 @@ impl App {
 
     /// True while anything is loading (the spinner turns).
     pub fn busy(&self) -> bool {
-        self.tree.loading_count() > 0 || self.extras.values().any(Load::is_loading)
+        self.tree.loading_count() > 0
+            || self.extras.values().any(Load::is_loading)
+            || self.debug_busy()
     }
 
     pub fn handle_key(&mut self, ev: KeyEvent) -> Vec<Effect> {
@@ -179,19 +279,29 @@ impl App {
             ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL);
         if is_ctrl_c {
             self.quit = true;
-            return vec![];
+            // Running operations stop at their next AWS call boundary.
+            return vec![Effect::CancelAll];
         }
-        match self.mode.clone() {
+        self.flash = None;
+        match std::mem::replace(&mut self.mode, Mode::Normal) {
             Mode::Help => {
                 let action = self.keymap.action_for(&ev);
                 if matches!(ev.code, KeyCode::Esc | KeyCode::Enter)
                     || matches!(action, Some(Action::Help | Action::Quit))
                 {
-                    self.mode = Mode::Normal;
+                    self.close_popup();
+                } else {
+                    self.mode = Mode::Help;
                 }
                 vec![]
             }
             Mode::Regions(picker) => self.region_key(picker, ev),
+            Mode::Menu(menu) => self.menu_key(menu, ev),
+            Mode::Confirm(confirm) => self.confirm_key(confirm, ev),
+            Mode::Roles(picker) => self.picker_key(picker, ev),
+            Mode::Preflight(view) => self.preflight_key(view, ev),
+            Mode::Failure(view) => self.failure_key(view, ev),
+            Mode::Status(view) => self.status_key(view, ev),
             Mode::Filter => self.filter_key(ev),
             Mode::Normal => match self.keymap.action_for(&ev) {
                 Some(action) => self.perform(action),
@@ -205,13 +315,14 @@ impl App {
     }
 
     fn filter_key(&mut self, ev: KeyEvent) -> Vec<Effect> {
+        self.mode = Mode::Filter;
         let mut text = self.tree.filter().to_string();
         match ev.code {
             KeyCode::Esc => {
                 self.tree.set_filter("");
-                self.mode = Mode::Normal;
+                self.close_popup();
             }
-            KeyCode::Enter => self.mode = Mode::Normal,
+            KeyCode::Enter => self.close_popup(),
             KeyCode::Backspace => {
                 text.pop();
                 self.tree.set_filter(&text);
@@ -232,11 +343,11 @@ impl App {
         let mut effects = vec![];
         match ev.code {
             KeyCode::Esc => {
-                self.mode = Mode::Normal;
+                self.close_popup();
                 return effects;
             }
             KeyCode::Enter => {
-                self.mode = Mode::Normal;
+                self.close_popup();
                 if let Some(region) = picker.choice().filter(|r| r != picker.current()) {
                     self.log(Level::Info, format!("Switching to {region}…"));
                     effects.push(Effect::SwitchRegion(region));
@@ -299,9 +410,28 @@ impl App {
                 return self.load_services(arn);
             }
             Action::Toggle => {
+                if let Some(svc) = self.tree.selected_service().cloned() {
+                    return self.open_menu(svc, None);
+                }
                 let arn = self.tree.toggle();
                 return self.load_services(arn);
             }
+            Action::Menu => {
+                if let Some(svc) = self.selected_service_or_say() {
+                    return self.open_menu(svc, None);
+                }
+            }
+            Action::Enable => {
+                if let Some(svc) = self.selected_service_or_say() {
+                    return self.request_enable(svc);
+                }
+            }
+            Action::Disable => {
+                if let Some(svc) = self.selected_service_or_say() {
+                    return self.request_disable(svc);
+                }
+            }
+            Action::StatusView => return self.open_status(),
             Action::Filter => return self.start_filter(),
             Action::Refresh => return self.refresh_selected(),
             Action::RefreshAll => return self.refresh_all(),
@@ -315,7 +445,7 @@ impl App {
                 }
             }
             Action::Help => self.mode = Mode::Help,
-            Action::Quit => self.quit = true,
+            Action::Quit => return self.request_quit(),
         }
         vec![]
     }
@@ -374,15 +504,27 @@ impl App {
     }
 
     pub fn handle_mouse(&mut self, ev: MouseEvent, now: Instant) -> Vec<Effect> {
-        if self.mode != Mode::Normal && self.mode != Mode::Filter {
-            return vec![];
-        }
         let in_rect = |r: Rect| {
             ev.column >= r.x
                 && ev.column < r.x + r.width
                 && ev.row >= r.y
                 && ev.row < r.y + r.height
         };
+        if let Mode::Menu(menu) = &self.mode
+            && let MouseEventKind::Down(_) = ev.kind
+        {
+            let menu = menu.clone();
+            let inside = in_rect(self.layout.menu) && ev.row > self.layout.menu.y;
+            self.close_popup();
+            let item = (ev.row.saturating_sub(self.layout.menu.y + 1)) as usize;
+            return match menu.items.get(item) {
+                Some((action, _)) if inside => self.menu_choice(*action, *menu.service),
+                _ => vec![],
+            };
+        }
+        if self.mode != Mode::Normal && self.mode != Mode::Filter {
+            return vec![];
+        }
         let over_tree = in_rect(self.layout.tree);
         let over_output = in_rect(self.layout.output);
         match ev.kind {
@@ -403,6 +545,19 @@ impl App {
             MouseEventKind::Down(MouseButton::Left) if over_output => {
                 self.focus = Focus::Output;
                 vec![]
+            }
+            MouseEventKind::Down(MouseButton::Right) if over_tree => {
+                self.focus = Focus::Tree;
+                let inner_top = self.layout.tree.y + 1;
+                let index = self.tree.offset + ev.row.saturating_sub(inner_top) as usize;
+                if ev.row < inner_top || index >= self.tree.rows().len() {
+                    return vec![];
+                }
+                self.tree.select_index(index);
+                match self.tree.selected_service().cloned() {
+                    Some(svc) => self.open_menu(svc, Some((ev.column, ev.row))),
+                    None => vec![],
+                }
             }
             MouseEventKind::Down(MouseButton::Left) if over_tree => {
                 self.focus = Focus::Tree;
@@ -434,6 +589,13 @@ impl App {
     /// has rested on it for a moment.
     pub fn tick(&mut self, now: Instant) -> Vec<Effect> {
         self.spinner = self.spinner.wrapping_add(1);
+        self.now = now;
+        let mut effects = self.debug_tick(now);
+        effects.extend(self.extras_tick(now));
+        effects
+    }
+
+    fn extras_tick(&mut self, now: Instant) -> Vec<Effect> {
         let Some(service) = self.tree.selected_service().cloned() else {
             self.resting_on = None;
             return vec![];
@@ -494,6 +656,18 @@ impl App {
                 return self.start();
             }
             Update::RegionSwitched(Err(e)) => self.log(Level::Error, e),
+            Update::Roles { service, result } => return self.roles_loaded(service, result),
+            Update::RoleChecked { arn, usability } => self.role_checked(arn, usability),
+            Update::RoleDetails { arn, result } => self.role_details(arn, result),
+            Update::Preflight { service, result } => return self.preflight_done(service, result),
+            Update::Progress { service, progress } => self.progress(service, progress),
+            Update::OpEnded { service, result } => return self.op_ended(service, result),
+            Update::Status { region, result } => self.status_loaded(region, result),
+            Update::SettingSaved(Ok(path)) => self.log(
+                Level::Success,
+                format!("Enable will not ask about production services again ({path})."),
+            ),
+            Update::SettingSaved(Err(e)) => self.log(Level::Error, e),
         }
         vec![]
     }

@@ -5,6 +5,7 @@
 //! The engine knows nothing about the terminal UI; it reports progress over
 //! a channel and is called the same way by the commands and the explorer.
 
+pub mod catalog;
 pub mod disable;
 pub mod enable;
 pub mod names;

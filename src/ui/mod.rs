@@ -2,18 +2,25 @@
 //! except the remembered pane areas and the tree's scroll offset.
 
 mod details;
+mod dialog;
 mod help;
+mod menu;
 mod output;
 mod region_picker;
+mod role_picker;
 mod status_bar;
+mod status_view;
 mod theme;
 mod tree;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 
+use crate::app::action::Action;
 use crate::app::{App, Mode};
 pub use theme::Theme;
+
+const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
 
 pub fn draw(frame: &mut Frame, app: &mut App) {
     let theme = Theme::new(app.color);
@@ -39,11 +46,30 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     output::render(frame, out, app, &theme);
     status_bar::render(frame, status, app, &theme);
 
-    match &app.mode {
+    // The dialog is drawn last, over everything else; it is taken out for
+    // the draw so that it can be read while the app records its area.
+    let mode = std::mem::replace(&mut app.mode, Mode::Normal);
+    match &mode {
         Mode::Help => help::render(frame, area, app, &theme),
         Mode::Regions(picker) => region_picker::render(frame, area, picker, &theme),
+        Mode::Menu(menu) => menu::render(frame, area, app, menu, &theme),
+        Mode::Confirm(c) => dialog::render_confirm(frame, area, c, &theme),
+        Mode::Roles(p) => role_picker::render(frame, area, app, p, &theme),
+        Mode::Preflight(v) => dialog::render_preflight(frame, area, v, &theme),
+        Mode::Failure(v) => dialog::render_failure(frame, area, v, &theme),
+        Mode::Status(v) => status_view::render(frame, area, app, v, &theme),
         Mode::Normal | Mode::Filter => {}
     }
+    app.mode = mode;
+}
+
+/// The first key bound to an action, as help writes it.
+fn first_key(app: &App, action: Action) -> String {
+    app.keymap
+        .keys(action)
+        .first()
+        .map(|k| k.to_string())
+        .unwrap_or_default()
 }
 
 /// A rectangle of at most `width` × `height` centred in `area`.

@@ -6,12 +6,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::{Theme, fit};
+use super::{SPINNER, Theme, fit};
+use crate::app::ops::{OpKind, OpPhase};
 use crate::app::tree::{Load, Note, Row};
 use crate::app::{App, Focus, Mode};
 use crate::model::DebugStatus;
-
-const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
 
 pub fn render(frame: &mut Frame, area: Rect, app: &mut App, theme: &Theme) {
     let mut title = " Explorer ".to_string();
@@ -134,12 +133,28 @@ fn row_line(
                 DebugStatus::None => ("•", ratatui::style::Style::new(), ""),
             };
             let counts = format!("{}/{}", svc.running, svc.desired);
-            Line::from(vec![
+            let mut spans = vec![
                 Span::raw(format!("{indent}{icon} ")),
                 Span::styled(pad(&svc.name), name_style),
                 Span::styled(format!(" {counts:>7}  {}", svc.placement()), theme.muted()),
                 Span::styled(tag.to_string(), name_style),
-            ])
+            ];
+            if let Some(op) = app.op_for(svc) {
+                let (text, style) = match (&op.phase, op.kind) {
+                    (OpPhase::Checking, _) => (format!(" {spin} checking"), theme.warn()),
+                    (OpPhase::Running, OpKind::Enable) => {
+                        (format!(" {spin} enabling"), theme.warn())
+                    }
+                    (OpPhase::Running, OpKind::Disable) => {
+                        (format!(" {spin} disabling"), theme.warn())
+                    }
+                    (OpPhase::Failed, kind) => {
+                        (format!(" ✗ {} stopped", kind.verb()), theme.error())
+                    }
+                };
+                spans.push(Span::styled(text, style));
+            }
+            Line::from(spans)
         }
         Row::Note(_, note) => {
             let (text, style) = match note {
