@@ -16,6 +16,7 @@ pub mod regions;
 pub mod runtime;
 pub mod tree;
 
+pub use crate::model::plural;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
@@ -765,15 +766,6 @@ fn first_match_row(tree: &Tree) -> usize {
                 .position(|r| matches!(r, tree::Row::Cluster(_)))
         })
         .unwrap_or(0)
-}
-
-/// `1 cluster`, `2 clusters`.
-pub fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("{n} {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }
 
 fn seconds(d: Duration) -> String {
