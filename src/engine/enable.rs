@@ -671,6 +671,11 @@ impl Engine {
                 }
             })
             .collect();
+        let goal = if forward {
+            "the debug target groups"
+        } else {
+            "the original target groups"
+        };
         let mut changed = Vec::new();
         for l in &rec.original.listeners {
             let Some(live) = self.listener(&l.listener_arn).await? else {
@@ -686,14 +691,9 @@ impl Engine {
             let actions = remap(live.default_actions(), map);
             self.modify_listener(&l.listener_arn, actions).await?;
             let what = format!(
-                "listener {}:{} default action now forwards to {}",
+                "listener {}:{} default action now forwards to {goal}",
                 live.protocol().map(|p| p.as_str()).unwrap_or("?"),
                 live.port().unwrap_or(0),
-                if forward {
-                    "the debug target groups"
-                } else {
-                    "the original target groups"
-                }
             );
             self.report.detail(format!("Changed {what}."));
             changed.push(what);
@@ -710,13 +710,8 @@ impl Engine {
             self.modify_rule(&r.rule_arn, remap(live.actions(), map))
                 .await?;
             let what = format!(
-                "rule priority {} now forwards to {}",
+                "rule priority {} now forwards to {goal}",
                 live.priority().unwrap_or("?"),
-                if forward {
-                    "the debug target groups"
-                } else {
-                    "the original target groups"
-                }
             );
             self.report.detail(format!("Changed {what}."));
             changed.push(what);

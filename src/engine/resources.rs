@@ -246,9 +246,7 @@ impl Engine {
     }
 
     pub async fn describe_listeners(&self, lb_arn: &str) -> Result<Vec<elb::Listener>, AwsError> {
-        let mut all = Vec::new();
-        let mut marker = None;
-        loop {
+        all_pages(|marker| async move {
             let _permit = self.ctx.permit().await;
             tracing::debug!(op = "elasticloadbalancing:DescribeListeners", lb = lb_arn);
             let out = self
@@ -260,12 +258,12 @@ impl Engine {
                 .send()
                 .await
                 .map_err(|e| self.ctx.error("elasticloadbalancing:DescribeListeners", e))?;
-            all.extend(out.listeners().iter().cloned());
-            match out.next_marker() {
-                Some(m) if !m.is_empty() => marker = Some(m.to_string()),
-                _ => return Ok(all),
-            }
-        }
+            Ok((
+                out.listeners().to_vec(),
+                out.next_marker().map(str::to_string),
+            ))
+        })
+        .await
     }
 
     /// One listener by ARN; `None` if it was deleted.
@@ -289,9 +287,7 @@ impl Engine {
     }
 
     pub async fn describe_rules(&self, listener_arn: &str) -> Result<Vec<elb::Rule>, AwsError> {
-        let mut all = Vec::new();
-        let mut marker = None;
-        loop {
+        all_pages(|marker| async move {
             let _permit = self.ctx.permit().await;
             tracing::debug!(
                 op = "elasticloadbalancing:DescribeRules",
@@ -306,12 +302,9 @@ impl Engine {
                 .send()
                 .await
                 .map_err(|e| self.ctx.error("elasticloadbalancing:DescribeRules", e))?;
-            all.extend(out.rules().iter().cloned());
-            match out.next_marker() {
-                Some(m) if !m.is_empty() => marker = Some(m.to_string()),
-                _ => return Ok(all),
-            }
-        }
+            Ok((out.rules().to_vec(), out.next_marker().map(str::to_string)))
+        })
+        .await
     }
 
     /// One rule by ARN; `None` if it was deleted.
@@ -544,6 +537,24 @@ impl Engine {
             tasks.extend(out.tasks().iter().cloned());
         }
         Ok(tasks)
+    }
+}
+
+/// Follows ELB's `Marker` pagination until the last page.
+async fn all_pages<T, F, Fut>(mut page: F) -> Result<Vec<T>, AwsError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), AwsError>>,
+{
+    let mut all = Vec::new();
+    let mut marker = None;
+    loop {
+        let (items, next) = page(marker).await?;
+        all.extend(items);
+        match next {
+            Some(m) if !m.is_empty() => marker = Some(m),
+            _ => return Ok(all),
+        }
     }
 }
 
