@@ -70,9 +70,10 @@ pub enum Command {
         #[command(flatten)]
         target: TargetArgs,
 
-        /// Task role for the debug task: a name, /path/name or ARN.
+        /// Task role for the debug task: a name, /path/name or ARN
+        /// (optional when finishing an interrupted enable).
         #[arg(long, value_name = "ROLE")]
-        task_role: String,
+        task_role: Option<String>,
 
         /// Container whose app the debugger starts (repeatable; default:
         /// the containers behind the load balancer, or that publish ports).

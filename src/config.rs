@@ -80,8 +80,10 @@ impl Config {
                 None => msg,
             }
         })?;
-        if config.concurrency == Some(0) {
-            return Err("concurrency must be at least 1".to_string());
+        if let Some(n) = config.concurrency
+            && !(1..=64).contains(&n)
+        {
+            return Err(format!("concurrency must be from 1 to 64, not {n}"));
         }
         Ok(config)
     }
@@ -179,7 +181,7 @@ mod tests {
     fn zero_concurrency_is_refused() {
         assert_eq!(
             Config::parse("concurrency = 0").unwrap_err(),
-            "concurrency must be at least 1"
+            "concurrency must be from 1 to 64, not 0"
         );
     }
 }

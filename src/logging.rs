@@ -25,6 +25,16 @@ pub fn init(path: &Path, level: &str) -> std::io::Result<()> {
             .mode(0o700)
             .create(dir)?;
     }
+    // Never follow a link or write into a device: only a regular file (or
+    // a new one) gets the log, and only it gets its mode tightened.
+    if let Ok(meta) = std::fs::symlink_metadata(path)
+        && !meta.file_type().is_file()
+    {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "it is not a regular file",
+        ));
+    }
     let file = OpenOptions::new()
         .create(true)
         .append(true)

@@ -4,7 +4,7 @@ use clap::Parser;
 
 use ecs_debug::app::keymap::Keymap;
 use ecs_debug::app::{App, Clock, StatusInfo};
-use ecs_debug::aws::{AwsContext, ConnectOptions};
+use ecs_debug::aws::{AwsContext, AwsError, ConnectOptions};
 use ecs_debug::cli::{Cli, Command};
 use ecs_debug::config::{Config, DEFAULT_CONCURRENCY};
 use ecs_debug::{commands, logging, tui};
@@ -49,6 +49,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
         endpoint_url: cli.endpoint_url.clone(),
         concurrency,
     };
+    if cli.command.is_some() && (cli.cluster.is_some() || cli.service.is_some()) {
+        return Err(usage(
+            "--cluster and --service before a subcommand open the explorer; put them after \
+             the subcommand (e.g. `ecs-debug ls --cluster NAME`)."
+                .into(),
+        ));
+    }
     if let Some(Command::Policy) = &cli.command {
         print!("{}", commands::engine::POLICY);
         return Ok(());
@@ -56,9 +63,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| (EXIT_AWS, format!("Could not start the async runtime: {e}.")))?;
     runtime.block_on(async move {
-        let ctx = AwsContext::load(&options)
-            .await
-            .map_err(|e| (EXIT_AWS, e.to_string()))?;
+        let ctx = AwsContext::load(&options).await.map_err(|e| {
+            // A region or endpoint that cannot be right is a usage error.
+            let code = match e {
+                AwsError::UnknownRegion(_) | AwsError::NoRegion | AwsError::BadEndpoint(_) => {
+                    EXIT_USAGE
+                }
+                _ => EXIT_AWS,
+            };
+            (code, e.to_string())
+        })?;
         tracing::info!(region = %ctx.region, profile = ?ctx.profile, "connected");
         match cli.command {
             Some(Command::Ls { cluster, json }) => {
@@ -79,7 +93,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 task_role,
                 containers,
                 run,
-            }) => commands::engine::enable(&ctx, &target, &task_role, &containers, &run).await,
+            }) => {
+                let role = task_role.as_deref();
+                commands::engine::enable(&ctx, &target, role, &containers, &run).await
+            }
             Some(Command::Disable { target, run }) => {
                 commands::engine::disable(&ctx, &target, &run).await
             }

@@ -3,6 +3,7 @@
 //! (the event loop quits normally).
 
 use std::io::{self, Stdout};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
@@ -11,6 +12,9 @@ use crossterm::terminal::{
 };
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+
+/// True while the explorer owns the terminal.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
 
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
@@ -21,6 +25,7 @@ pub struct TerminalGuard {
 
 impl TerminalGuard {
     pub fn enter() -> io::Result<Self> {
+        ACTIVE.store(true, Ordering::SeqCst);
         enable_raw_mode()?;
         let mut stdout = io::stdout();
         if let Err(e) = execute!(stdout, EnterAlternateScreen, EnableMouseCapture) {
@@ -35,6 +40,7 @@ impl TerminalGuard {
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         let _ = restore();
+        ACTIVE.store(false, Ordering::SeqCst);
     }
 }
 
@@ -60,7 +66,10 @@ pub fn install_hooks() -> color_eyre::Result<()> {
     eyre_hook.install()?;
     let panic_hook = panic_hook.into_panic_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = restore();
+        // Commands never touched the terminal: leave it alone for them.
+        if ACTIVE.load(Ordering::SeqCst) {
+            let _ = restore();
+        }
         tracing::error!("panic: {info}");
         panic_hook(info);
     }));

@@ -282,7 +282,7 @@ fn given_bad_usage_then_exit_2() {
     let mut cmd = sandbox.command();
     cmd.args(["--region", "moon-base", "ls"]);
     let out = run(cmd);
-    assert_eq!(out.code, Some(1));
+    assert_eq!(out.code, Some(2));
     assert_eq!(
         out.stderr.trim(),
         "ecs-debug: Unknown region 'moon-base': pass a region such as us-east-1 with --region, \

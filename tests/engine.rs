@@ -310,10 +310,9 @@ fn given_a_crash_after_each_enable_step_when_enable_runs_again_then_it_converges
         );
         assert_eq!(out.code, Some(99), "crash after {step}: {}", out.stderr);
         assert_safe(&acct, cluster, name, 2);
-        ok(
-            &acct.enable(cluster, name, GOOD_ROLE),
-            &format!("resume after {step}"),
-        );
+        // Resumed from the record alone: no --task-role this time.
+        let resume = ["enable", "--cluster", cluster, "--service", name, "--yes"];
+        ok(&acct.cli(&resume), &format!("resume after {step}"));
         let state = acct.state();
         assert_eq!(service(&state, cluster, name).unwrap()["desiredCount"], 0);
         assert!(service(&state, cluster, "cloud-debug-orders-api").is_some());
@@ -442,12 +441,32 @@ fn given_ctrl_c_during_enable_then_it_stops_resumably_and_a_rerun_finishes() {
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(4), "{stderr}");
-    assert!(stderr.contains("Interrupted during"), "{stderr}");
     assert!(
-        stderr.contains("ecs-debug enable --cluster dev-apps --service orders-api"),
+        stderr.contains("enable was interrupted during the"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "ecs-debug enable --cluster dev-apps --service orders-api --task-role \
+         arn:aws:iam::123456789012:role/ecs-debug-task-role"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Created so far:") || stderr.contains("Nothing was created."),
         "{stderr}"
     );
     acct.em.set_latency("*", 0);
+    let status: Value = serde_json::from_str(&acct.cli(&["status", "--json"]).stdout).unwrap();
+    let entry = status["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["service"] == name)
+        .cloned();
+    if let Some(entry) = entry {
+        assert_eq!(entry["state"], "interrupted", "marked at once, no waiting");
+    }
     assert_safe(&acct, cluster, name, 2);
     ok(&acct.enable(cluster, name, GOOD_ROLE), "resume");
     ok(&acct.disable(cluster, name), "disable");
@@ -599,7 +618,7 @@ fn field_report_8_given_a_draining_twin_when_enabling_then_it_waits_and_never_sc
     ok(&out, "enable waits for the drain");
     assert!(
         out.stderr
-            .contains("cloud-debug-storefront-web from an earlier run is still draining"),
+            .contains("cloud-debug-storefront-web is still draining"),
         "{}",
         out.stderr
     );
@@ -702,7 +721,10 @@ fn field_report_10_given_throttling_when_enabling_then_it_retries_or_stops_with_
         "`ecs-debug disable --cluster dev-apps --service storefront-web` to remove what was created"
     ));
     let status = acct.record(cluster, name).expect("the record is kept");
-    assert_eq!(status["state"], "enabling");
+    assert_eq!(
+        status["state"], "interrupted",
+        "a stopped run is marked at once"
+    );
     acct.em
         .control("/_emulator/faults/clear", serde_json::json!({}));
     ok(
@@ -810,7 +832,8 @@ fn given_an_interrupted_enable_then_status_says_so_and_names_the_command() {
     assert_eq!(entry["debug_service"], "cloud-debug-orders-api");
     assert_eq!(
         entry["next"],
-        "ecs-debug enable --cluster dev-apps --service orders-api"
+        "ecs-debug enable --cluster dev-apps --service orders-api --task-role \
+         arn:aws:iam::123456789012:role/ecs-debug-task-role"
     );
 }
 
@@ -957,4 +980,47 @@ fn given_json_when_enabling_then_one_object_on_stdout_says_what_was_relaxed() {
             .iter()
             .any(|c| c["check"] == "state" && c["severity"] == "fail")
     );
+}
+
+#[test]
+fn given_bad_requests_when_enabling_then_one_sentence_and_nothing_changes() {
+    let acct = Account::new();
+    let before = acct.state();
+    acct.em.clear_requests();
+    let out = acct.cli(&[
+        "enable",
+        "--cluster",
+        "dev-apps",
+        "--service",
+        "storefront-web",
+        "--yes",
+    ]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert_eq!(
+        out.stderr.trim().lines().last(),
+        Some("ecs-debug: Pass --task-role ROLE: the IAM role the debug task runs with.")
+    );
+    let out = acct.cli(&[
+        "enable",
+        "--cluster",
+        "dev-apps",
+        "--service",
+        "storefront-web",
+        "--task-role",
+        GOOD_ROLE,
+        "--container",
+        "nope",
+        "--yes",
+    ]);
+    assert_eq!(out.code, Some(3), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "The task definition has no container named nope. Its containers are: web, \
+             datadog-agent, log-router."
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(acct.writes(), Vec::<String>::new());
+    assert_eq!(acct.state(), before);
 }

@@ -536,6 +536,8 @@ impl App {
                     -3
                 };
                 if over_output {
+                    // The pane scrolled is the one the keys then act on.
+                    self.focus = Focus::Output;
                     let h = self.output_height();
                     self.output.scroll(step, h);
                 } else if over_tree {

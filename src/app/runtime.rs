@@ -174,7 +174,7 @@ impl Worker {
                 let engine = Engine::new(self.ctx.clone(), Reporter::silent(), Cancel::default());
                 tokio::spawn(async move {
                     let result = engine
-                        .preflight(&service.target(), Some(&role))
+                        .preflight(&service.target(), Some(&role), &[])
                         .await
                         .map(|p| p.findings)
                         .map_err(|e| e.to_string());
@@ -186,7 +186,7 @@ impl Worker {
                 tokio::spawn(async move {
                     let request = EnableRequest {
                         target: service.target(),
-                        task_role: role,
+                        task_role: Some(role),
                         containers: vec![],
                     };
                     let result = engine.enable(&request).await;

@@ -43,7 +43,7 @@ impl Inventory {
         token: Option<String>,
     ) -> Result<(Vec<String>, Option<String>), AwsError> {
         let _permit = self.ctx.permit().await;
-        tracing::debug!(target: "aws", op = "ecs:ListClusters", more = token.is_some());
+        tracing::debug!(op = "ecs:ListClusters", more = token.is_some());
         let out = self
             .client
             .list_clusters()
@@ -62,7 +62,7 @@ impl Inventory {
     pub async fn describe_cluster_batch(&self, arns: &[String]) -> Result<Vec<Cluster>, AwsError> {
         debug_assert!(!arns.is_empty() && arns.len() <= CLUSTER_BATCH);
         let _permit = self.ctx.permit().await;
-        tracing::debug!(target: "aws", op = "ecs:DescribeClusters", count = arns.len());
+        tracing::debug!(op = "ecs:DescribeClusters", count = arns.len());
         let out = self
             .client
             .describe_clusters()
@@ -119,7 +119,7 @@ impl Inventory {
         token: Option<String>,
     ) -> Result<(Vec<String>, Option<String>), AwsError> {
         let _permit = self.ctx.permit().await;
-        tracing::debug!(target: "aws", op = "ecs:ListServices", cluster, more = token.is_some());
+        tracing::debug!(op = "ecs:ListServices", cluster, more = token.is_some());
         let out = self
             .client
             .list_services()
@@ -144,7 +144,7 @@ impl Inventory {
     ) -> Result<Vec<Service>, AwsError> {
         debug_assert!(!arns.is_empty() && arns.len() <= SERVICE_BATCH);
         let _permit = self.ctx.permit().await;
-        tracing::debug!(target: "aws", op = "ecs:DescribeServices", cluster, count = arns.len());
+        tracing::debug!(op = "ecs:DescribeServices", cluster, count = arns.len());
         let out = self
             .client
             .describe_services()
@@ -196,7 +196,7 @@ impl Inventory {
         let mut extras = ServiceExtras::default();
         {
             let _permit = self.ctx.permit().await;
-            tracing::debug!(target: "aws", op = "ecs:DescribeTaskDefinition");
+            tracing::debug!(op = "ecs:DescribeTaskDefinition");
             let out = self
                 .client
                 .describe_task_definition()
@@ -216,7 +216,7 @@ impl Inventory {
             }
         }
         let _permit = self.ctx.permit().await;
-        tracing::debug!(target: "aws", op = "application-autoscaling:DescribeScalableTargets");
+        tracing::debug!(op = "application-autoscaling:DescribeScalableTargets");
         let resource = format!(
             "service/{}/{}",
             cluster_name(&service.cluster_arn),

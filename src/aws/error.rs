@@ -42,6 +42,11 @@ pub enum AwsError {
     UnknownRegion(String),
     #[error("No AWS region is set: pass --region or set AWS_REGION.")]
     NoRegion,
+    #[error(
+        "The endpoint '{0}' is not a URL: pass one such as http://127.0.0.1:5000 with \
+         --endpoint-url."
+    )]
+    BadEndpoint(String),
     #[error("AWS kept throttling {action} after several retries: wait a minute and try again.")]
     Throttled { action: String },
     #[error("{what} '{name}' was not found in {region}: check the name and the region.")]

@@ -60,6 +60,16 @@ impl AwsContext {
                 .ok()
                 .filter(|e| !e.is_empty())
         });
+        // An empty or scheme-less endpoint would panic deep in the SDK.
+        let usable = |e: &str| {
+            let host = e
+                .strip_prefix("http://")
+                .or_else(|| e.strip_prefix("https://"));
+            host.is_some_and(|h| !h.is_empty())
+        };
+        if let Some(e) = endpoint.as_deref().filter(|e| !usable(e)) {
+            return Err(AwsError::BadEndpoint(e.to_string()));
+        }
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .retry_config(
                 RetryConfig::standard()
@@ -174,7 +184,7 @@ impl AwsContext {
     /// The account the credentials belong to (sts:GetCallerIdentity).
     pub async fn account_id(&self) -> Result<String, AwsError> {
         let _permit = self.permit().await;
-        tracing::debug!(target: "aws", op = "sts:GetCallerIdentity");
+        tracing::debug!(op = "sts:GetCallerIdentity");
         let out = self.sts().get_caller_identity().send().await.map_err(|e| {
             AwsError::from_sdk("sts:GetCallerIdentity", &self.call_context("sts"), e)
         })?;

@@ -40,7 +40,8 @@ fn engine_with_progress(ctx: &AwsContext, timeout: u64) -> (Engine, tokio::task:
                     format!("  ✓ done in {:.1} s", elapsed.as_secs_f64())
                 }
                 Progress::Skipped { step, reason } => format!("↷ {step}: {reason}"),
-                Progress::Failed { error, .. } => format!("  ✗ {error}"),
+                // The command's own error message says it once, at the end.
+                Progress::Failed { .. } => continue,
             };
             let _ = writeln!(err, "{line}");
         }
@@ -79,6 +80,36 @@ fn confirm(question: &str, run: &RunArgs) -> Result<(), Failure> {
     }
 }
 
+/// Like [`failure`], and with `--json` also one object on stdout.
+fn failure_json(e: EngineError, json_out: bool) -> Failure {
+    if json_out {
+        let (created, changed, next) = match &e {
+            EngineError::Stopped {
+                created,
+                changed,
+                next,
+                ..
+            } => (created.clone(), changed.clone(), Some(next.clone())),
+            _ => (vec![], vec![], None),
+        };
+        let findings = match &e {
+            EngineError::Preflight(f) => f.clone(),
+            _ => vec![],
+        };
+        let v = json!({
+            "ok": false,
+            "error": e.to_string(),
+            "exit_code": e.exit_code(),
+            "created": created,
+            "changed": changed,
+            "next": next,
+            "checks": findings,
+        });
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    }
+    failure(e)
+}
+
 fn failure(e: EngineError) -> Failure {
     let code = e.exit_code();
     let mut text = e.to_string();
@@ -91,12 +122,23 @@ fn failure(e: EngineError) -> Failure {
                 }
             }
         }
-        EngineError::Stopped { created, next, .. } => {
+        EngineError::Stopped {
+            created,
+            changed,
+            next,
+            ..
+        } => {
             if created.is_empty() {
                 text.push_str("\nNothing was created.");
             } else {
                 text.push_str("\nCreated so far:");
                 for c in created {
+                    text.push_str(&format!("\n  - {c}"));
+                }
+            }
+            if !changed.is_empty() {
+                text.push_str("\nChanged so far:");
+                for c in changed {
                     text.push_str(&format!("\n  - {c}"));
                 }
             }
@@ -110,7 +152,7 @@ fn failure(e: EngineError) -> Failure {
 pub async fn enable(
     ctx: &AwsContext,
     t: &TargetArgs,
-    task_role: &str,
+    task_role: Option<&str>,
     containers: &[String],
     run: &RunArgs,
 ) -> Result<(), Failure> {
@@ -126,13 +168,13 @@ pub async fn enable(
     let (engine, printer) = engine_with_progress(ctx, run.timeout);
     let request = EnableRequest {
         target,
-        task_role: task_role.to_string(),
+        task_role: task_role.map(str::to_string),
         containers: containers.to_vec(),
     };
     let result = engine.enable(&request).await;
     drop(engine);
     let _ = printer.await;
-    let summary = result.map_err(failure)?;
+    let summary = result.map_err(|e| failure_json(e, run.json))?;
     emit(run.json, &summary, enable_text);
     Ok(())
 }
@@ -199,7 +241,7 @@ pub async fn disable(ctx: &AwsContext, t: &TargetArgs, run: &RunArgs) -> Result<
     let result = engine.disable(&target).await;
     drop(engine);
     let _ = printer.await;
-    let summary = result.map_err(failure)?;
+    let summary = result.map_err(|e| failure_json(e, run.json))?;
     emit(run.json, &summary, disable_text);
     Ok(())
 }
@@ -251,7 +293,7 @@ pub async fn doctor(
 ) -> Result<(), Failure> {
     let engine = Engine::new(ctx.clone(), Reporter::silent(), Cancel::default());
     let pre = engine
-        .preflight(&target(t), task_role)
+        .preflight(&target(t), task_role, &[])
         .await
         .map_err(failure)?;
     let failed = pre.failed();

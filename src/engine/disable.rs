@@ -82,7 +82,7 @@ impl Engine {
                 removed,
                 seconds: started.elapsed().as_secs_f64(),
             }),
-            Err(e) => Err(self.stopped(e, &rec, t, "disable")),
+            Err(e) => Err(self.stopped(e, &mut rec, &store, "disable").await),
         }
     }
 

@@ -25,7 +25,9 @@ pub const DEBUG_GRACE_SECONDS: i32 = 86_400;
 #[derive(Debug, Clone)]
 pub struct EnableRequest {
     pub target: Target,
-    pub task_role: String,
+    /// The task role; `None` resumes with the one an interrupted enable
+    /// recorded.
+    pub task_role: Option<String>,
     /// Containers whose app the debugger starts; empty chooses them.
     pub containers: Vec<String>,
 }
@@ -46,12 +48,24 @@ pub struct EnableSummary {
 impl Engine {
     /// Switches a service into cloud debugging, or finishes an interrupted
     /// enable of it.
+    // LIMITATION: nothing stops two runs on the same service at once (a
+    // record updated seconds ago may belong to a live run or a dead one);
+    // the steps are idempotent, so the account still ends right, but the
+    // second run may stop early and ask to be run again.
     pub async fn enable(&self, req: &EnableRequest) -> Result<EnableSummary, EngineError> {
         let started = Instant::now();
         let t = &req.target;
         self.report
             .start("preflight", "Check the service, the task role and ECS Exec");
-        let pre = self.preflight(t, Some(&req.task_role)).await?;
+        let pre = self
+            .preflight(t, req.task_role.as_deref(), &req.containers)
+            .await?;
+        let resuming = pre.record.as_ref().map(|r| r.phase) == Some(Phase::Enabling);
+        if req.task_role.is_none() && !resuming {
+            return Err(EngineError::Usage(
+                "Pass --task-role ROLE: the IAM role the debug task runs with.".into(),
+            ));
+        }
         for f in &pre.findings {
             let mark = match f.severity {
                 Severity::Pass => "ok",
@@ -105,34 +119,49 @@ impl Engine {
                 notes: rec.notes.clone(),
                 seconds: started.elapsed().as_secs_f64(),
             }),
-            Err(e) => Err(self.stopped(e, &rec, t, "enable")),
+            Err(e) => Err(self.stopped(e, &mut rec, &store, "enable").await),
         }
     }
 
     /// Turns a failure after the first write into a resumable stop that
-    /// lists what exists and how to finish or undo it.
-    pub(crate) fn stopped(
+    /// lists what exists, what was changed, and how to finish or undo it.
+    /// The record is marked stopped so `status` says so at once.
+    pub(crate) async fn stopped(
         &self,
         err: EngineError,
-        rec: &StateRecord,
-        t: &Target,
+        rec: &mut StateRecord,
+        store: &StateStore,
         op: &str,
     ) -> EngineError {
-        let next = format!(
-            "Run `ecs-debug {op} --cluster {c} --service {s}` again to finish, or \
-             `ecs-debug disable --cluster {c} --service {s}` to remove what was created.",
-            c = t.cluster,
-            s = t.service
-        );
-        self.report.fail(&err.to_string());
-        match err {
-            EngineError::Aws(e) => EngineError::Stopped {
-                message: format!("{op} stopped: {e}"),
-                created: rec.created_resources(),
-                next,
-            },
-            EngineError::Interrupted { step, .. } => EngineError::Interrupted { step, next },
-            other => other,
+        let next = if op == "enable" {
+            format!(
+                "Run `{}` again to finish, or `{}` to remove what was created.",
+                rec.resume_command(),
+                rec.disable_command()
+            )
+        } else {
+            format!("Run `{}` again to finish.", rec.disable_command())
+        };
+        let message = match &err {
+            EngineError::Aws(e) => format!("{op} stopped: {e}"),
+            EngineError::Interrupted { step, .. } => {
+                format!("{op} was interrupted during the {step} step, as asked")
+            }
+            _ => {
+                self.report.fail(&err.to_string());
+                return err;
+            }
+        };
+        self.report.fail(&message);
+        rec.stopped_at = Some(now());
+        if let Err(e) = store.put(rec).await {
+            tracing::warn!("could not mark the record stopped: {e}");
+        }
+        EngineError::Stopped {
+            message,
+            created: rec.created_resources(),
+            changed: rec.changes_made(),
+            next,
         }
     }
 
@@ -149,6 +178,7 @@ impl Engine {
             return Ok(false);
         }
         self.report.start(step, title);
+        rec.stopped_at = None;
         rec.mark(step, Mark::Started);
         store.put(rec).await?;
         Ok(true)
@@ -517,6 +547,18 @@ impl Engine {
             .set_placement_strategy(
                 Some(s.service.placement_strategy().to_vec()).filter(|v| !v.is_empty()),
             )
+            .set_propagate_tags(s.service.propagate_tags().cloned())
+            .set_tags(Some(
+                s.service
+                    .tags()
+                    .iter()
+                    .filter(|t| {
+                        let key = t.key().unwrap_or_default();
+                        !key.starts_with("aws:") && key != TAG_KEY
+                    })
+                    .cloned()
+                    .collect(),
+            ))
             .deployment_configuration(
                 ecs::DeploymentConfiguration::builder()
                     .minimum_healthy_percent(0)
@@ -529,6 +571,7 @@ impl Engine {
                     .value(format!("{}/{}", rec.cluster, rec.service))
                     .build(),
             );
+        // Tags and names are kept so the copy reads as what it stands for.
         if !load_balancers.is_empty() {
             req = req
                 .set_load_balancers(Some(load_balancers))
@@ -580,7 +623,7 @@ impl Engine {
             }
             if attempt % 4 == 0 {
                 self.report.detail(format!(
-                    "{name} from an earlier run is still draining ({} s)…",
+                    "{name} is still draining ({} s); its name can be reused once it is gone…",
                     started.elapsed().as_secs()
                 ));
             }
@@ -695,7 +738,7 @@ impl Engine {
                 live.protocol().map(|p| p.as_str()).unwrap_or("?"),
                 live.port().unwrap_or(0),
             );
-            self.report.detail(format!("Changed {what}."));
+            self.report.detail(format!("{}.", capitalized(&what)));
             changed.push(what);
         }
         for r in &rec.original.rules {
@@ -713,7 +756,7 @@ impl Engine {
                 "rule priority {} now forwards to {goal}",
                 live.priority().unwrap_or("?"),
             );
-            self.report.detail(format!("Changed {what}."));
+            self.report.detail(format!("{}.", capitalized(&what)));
             changed.push(what);
         }
         Ok(changed)
@@ -728,7 +771,7 @@ impl Engine {
                 "autoscaling of {} suspended (min {} → 0) so it cannot scale back up",
                 rec.service, sc.min_capacity
             );
-            self.report.detail(format!("Changed {what}."));
+            self.report.detail(format!("{}.", capitalized(&what)));
             changed.push(what);
         }
         self.set_desired(&rec.cluster, &rec.service, 0).await?;
@@ -736,7 +779,10 @@ impl Engine {
             "{} scaled from {} to 0",
             rec.service, rec.original.service.desired_count
         );
-        self.report.detail(format!("Changed {what}."));
+        self.report.detail(format!(
+            "Scaled {} from {} to 0.",
+            rec.service, rec.original.service.desired_count
+        ));
         changed.push(what);
         Ok(changed)
     }
@@ -771,6 +817,14 @@ fn task_state(t: &ecs::Task, apps: &[String]) -> (u8, String) {
         (2, "RUNNING".into())
     } else {
         (1, format!("RUNNING, waiting for {}", pending.join(", ")))
+    }
+}
+
+fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -813,5 +867,6 @@ fn new_record(t: &Target, s: &Surroundings, role_arn: &str, containers: &[String
         },
         created: Created::default(),
         notes: vec![],
+        stopped_at: None,
     }
 }

@@ -174,8 +174,13 @@ pub enum EngineError {
     Stopped {
         message: String,
         created: Vec<String>,
+        /// Changes already made to the user's own resources.
+        changed: Vec<String>,
         next: String,
     },
+    /// The request itself is incomplete (exit 2).
+    #[error("{0}")]
+    Usage(String),
     #[error("Interrupted during {step}. {next}")]
     Interrupted { step: String, next: String },
     #[error("Internal error: {0}.")]
@@ -195,6 +200,7 @@ impl EngineError {
             EngineError::Preflight(_) | EngineError::BucketTaken { .. } => 3,
             EngineError::Stopped { .. } | EngineError::Interrupted { .. } => 4,
             EngineError::Refused(_) => 3,
+            EngineError::Usage(_) => 2,
             EngineError::Aws(_) | EngineError::Internal(_) => 1,
         }
     }

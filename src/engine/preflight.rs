@@ -117,6 +117,7 @@ impl Engine {
         &self,
         target: &Target,
         role: Option<&str>,
+        containers: &[String],
     ) -> Result<Preflight, EngineError> {
         use Severity::{Fail, Info, Warn};
         let ok = Severity::Pass;
@@ -210,12 +211,8 @@ impl Engine {
         let surroundings = match self.surroundings(&target.cluster, &target.service).await {
             Ok(s) => s,
             Err(EngineError::Aws(e @ crate::aws::AwsError::NotFound { .. })) => {
-                pre.findings.push(Finding::new(
-                    "service",
-                    Fail,
-                    e.to_string(),
-                    Some("Check --cluster, --service and the region.".into()),
-                ));
+                pre.findings
+                    .push(Finding::new("service", Fail, e.to_string(), None));
                 return Ok(pre);
             }
             Err(e) => return Err(e),
@@ -258,6 +255,7 @@ impl Engine {
         }
 
         self.check_role(&mut pre, &surroundings, role).await?;
+        check_containers(&mut pre, &surroundings, containers);
         self.check_exec(&mut pre, &surroundings).await?;
         self.check_target_groups(&mut pre, &surroundings, target)
             .await?;
@@ -274,10 +272,17 @@ impl Engine {
         use Severity::{Fail, Info, Warn};
         let ok = Severity::Pass;
         let current = s.task_definition.task_role_arn().map(str::to_string);
-        let name = match (role, &current) {
-            (Some(r), _) => r.to_string(),
-            (None, Some(c)) => c.clone(),
-            (None, None) => {
+        // Resuming without --task-role uses the role the run started with.
+        let recorded = pre
+            .record
+            .as_ref()
+            .filter(|r| r.phase == Phase::Enabling)
+            .map(|r| r.task_role_arn.clone());
+        let name = match (role, recorded, &current) {
+            (Some(r), _, _) => r.to_string(),
+            (None, Some(r), _) => r,
+            (None, None, Some(c)) => c.clone(),
+            (None, None, None) => {
                 pre.findings.push(Finding::new(
                     "task-role",
                     Info,
@@ -453,6 +458,24 @@ impl Engine {
             }
         }
         Ok(())
+    }
+}
+
+/// Containers named with --container must exist in the task definition.
+fn check_containers(pre: &mut Preflight, s: &Surroundings, wanted: &[String]) {
+    let known: Vec<&str> = s
+        .task_definition
+        .container_definitions()
+        .iter()
+        .filter_map(|c| c.name())
+        .collect();
+    for name in wanted.iter().filter(|w| !known.contains(&w.as_str())) {
+        pre.findings.push(Finding::new(
+            "container",
+            Severity::Fail,
+            format!("The task definition has no container named {name}."),
+            Some(format!("Its containers are: {}.", known.join(", "))),
+        ));
     }
 }
 

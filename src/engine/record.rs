@@ -49,6 +49,10 @@ pub struct StateRecord {
     pub created: Created,
     /// What the debug copy changed and why (relaxed checks, platform…).
     pub notes: Vec<String>,
+    /// Set when a run stopped before finishing (error or Ctrl-C); cleared
+    /// when the next run starts a step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped_at: Option<String>,
 }
 
 impl StateRecord {
@@ -69,6 +73,39 @@ impl StateRecord {
             mark,
             at,
         });
+    }
+
+    /// The command that finishes this record's unfinished operation.
+    pub fn resume_command(&self) -> String {
+        match self.phase {
+            Phase::Enabling => format!(
+                "ecs-debug enable --cluster {} --service {} --task-role {}",
+                self.cluster, self.service, self.task_role_arn
+            ),
+            _ => self.disable_command(),
+        }
+    }
+
+    pub fn disable_command(&self) -> String {
+        format!(
+            "ecs-debug disable --cluster {} --service {}",
+            self.cluster, self.service
+        )
+    }
+
+    /// Changes already made to the user's own resources, for reports.
+    pub fn changes_made(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.done("listeners") && !self.done("listeners-back") {
+            out.push("load balancer traffic goes to the debug copy".to_string());
+        }
+        if self.done("scale-down") && !self.done("scale-up") {
+            out.push(format!(
+                "{} is scaled to 0 (its autoscaling suspended)",
+                self.service
+            ));
+        }
+        out
     }
 
     /// Every resource created so far, one line each, for reports.

@@ -56,25 +56,15 @@ impl Engine {
                     .map(|t| {
                         now.signed_duration_since(t).to_std().unwrap_or_default() >= stale_after
                     })
-                    .unwrap_or(true);
+                    .unwrap_or(true)
+                    || r.stopped_at.is_some();
                 let state = match (r.phase, stale) {
                     (Phase::Enabled, _) => State::Enabled,
                     (_, true) => State::Interrupted,
                     (Phase::Enabling, false) => State::Enabling,
                     (Phase::Disabling, false) => State::Disabling,
                 };
-                let next = (state == State::Interrupted).then(|| {
-                    let op = if r.phase == Phase::Enabling {
-                        "enable"
-                    } else {
-                        "disable"
-                    };
-                    format!(
-                        "ecs-debug {op} --cluster {c} --service {s}",
-                        c = r.cluster,
-                        s = r.service
-                    )
-                });
+                let next = (state == State::Interrupted).then(|| r.resume_command());
                 StatusEntry {
                     cluster: r.cluster,
                     service: r.service,

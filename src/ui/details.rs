@@ -88,7 +88,11 @@ fn cluster_lines(app: &App, index: usize, theme: &Theme) -> Vec<Line<'static>> {
     ];
     if let Load::Ready(list) = &node.services {
         let debugging = list.iter().filter(|s| s.debug == DebugStatus::Twin).count();
-        lines.push(field(theme, "Debugging", format!("{debugging} service(s)")));
+        lines.push(field(
+            theme,
+            "Debugging",
+            crate::model::plural(debugging, "service"),
+        ));
     }
     lines
 }

@@ -26,4 +26,4 @@ endpoint=$(sed -E 's/.*"endpoint": *"([^"]+)".*/\1/' "$work/ready")
 unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL
 export AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_REGION=us-east-1
 export AWS_EC2_METADATA_DISABLED=true
-"$root/target/debug/ecs-debug" --endpoint-url "$endpoint" "$@"
+"${CARGO_TARGET_DIR:-$root/target}/debug/ecs-debug" --endpoint-url "$endpoint" "$@"
