@@ -305,3 +305,25 @@ fn given_a_broken_config_file_then_one_sentence_and_nothing_runs() {
          both 'down' and 'quit'."
     );
 }
+
+#[test]
+fn given_a_profile_without_credentials_then_the_profile_is_named() {
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.command();
+    cmd.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .args([
+            "--profile",
+            "nosuch",
+            "--endpoint-url",
+            &demo().endpoint,
+            "ls",
+        ]);
+    let out = run(cmd);
+    assert_eq!(out.code, Some(1));
+    assert_eq!(
+        out.stderr.trim(),
+        "ecs-debug: No AWS credentials were found for profile 'nosuch': check its name in \
+         ~/.aws/config and ~/.aws/credentials, or run `aws configure --profile nosuch`."
+    );
+}

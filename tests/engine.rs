@@ -560,6 +560,24 @@ fn field_report_3_given_a_role_not_trusted_by_ecs_tasks_then_enable_refuses_and_
         "a role with a path, named by ARN: {}",
         doctor.stdout
     );
+    let foreign = acct.cli(&[
+        "doctor",
+        "--cluster",
+        "dev-apps",
+        "--service",
+        "orders-api",
+        "--task-role",
+        "arn:aws:iam::999999999999:role/ecs-debug-task-role",
+    ]);
+    assert_eq!(foreign.code, Some(3));
+    assert!(
+        foreign.stdout.contains(
+            "arn:aws:iam::999999999999:role/ecs-debug-task-role belongs to account \
+             999999999999: a task must use a role of its own account, 123456789012."
+        ),
+        "{}",
+        foreign.stdout
+    );
 }
 
 #[test]

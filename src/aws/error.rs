@@ -21,6 +21,11 @@ pub enum AwsError {
          run `aws sso login --profile {profile}` and try again."
     )]
     SsoLogin { profile: String },
+    #[error(
+        "No AWS credentials were found for profile '{profile}': check its name in \
+         ~/.aws/config and ~/.aws/credentials, or run `aws configure --profile {profile}`."
+    )]
+    NoCredentialsForProfile { profile: String },
     #[error("Your AWS credentials have expired: refresh them and try again.")]
     ExpiredCredentials,
     #[error("Could not load AWS credentials: {reason}.")]
@@ -169,7 +174,13 @@ impl AwsError {
             return Self::SsoLogin { profile };
         }
         match cred {
-            CredentialsError::CredentialsNotLoaded(_) => Self::NoCredentials,
+            CredentialsError::CredentialsNotLoaded(_) => match &ctx.profile {
+                Some(p) => Self::NoCredentialsForProfile { profile: p.clone() },
+                None => Self::NoCredentials,
+            },
+            _ if lower.contains("not defined") || lower.contains("profile not found") => {
+                Self::NoCredentialsForProfile { profile }
+            }
             _ if lower.contains("expired") => Self::ExpiredCredentials,
             _ => Self::Credentials {
                 reason: last_source(chain).to_string(),

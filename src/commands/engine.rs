@@ -72,7 +72,11 @@ fn confirm(question: &str, run: &RunArgs) -> Result<(), Failure> {
     eprint!("{question} [y/N] ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
-    let _ = std::io::stdin().lock().read_line(&mut answer);
+    let read = std::io::stdin().lock().read_line(&mut answer).unwrap_or(0);
+    if read == 0 {
+        // End of input (Ctrl-D): end the prompt's line before answering.
+        eprintln!();
+    }
     if matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
         Ok(())
     } else {

@@ -117,6 +117,12 @@ pub fn trusted_services(policy: &Value) -> Vec<String> {
 
 /// Looks the role up and reads its trust policy.
 pub async fn resolve(ctx: &AwsContext, input: &str) -> Result<RoleInfo, EngineError> {
+    if input.contains(":user/") || input.contains(":group/") {
+        return Err(EngineError::Refused(format!(
+            "{input} is not a role: a task role must be an IAM role (a name, /path/name or \
+             role ARN)."
+        )));
+    }
     let (name, path) = parse_role(input);
     let out = {
         let _permit = ctx.permit().await;
@@ -148,6 +154,17 @@ pub async fn resolve(ctx: &AwsContext, input: &str) -> Result<RoleInfo, EngineEr
              its ARN.",
             role.path(),
             role.path()
+        )));
+    }
+    // A role of another account with the same name is not this role.
+    if let Some(account) = input.strip_prefix("arn:").and_then(|r| r.split(':').nth(3))
+        && !account.is_empty()
+        && !role.arn().contains(&format!(":{account}:"))
+    {
+        return Err(EngineError::Refused(format!(
+            "{input} belongs to account {account}: a task must use a role of its own \
+             account, {}.",
+            role.arn().split(':').nth(4).unwrap_or("?")
         )));
     }
     let trusted = role
