@@ -56,7 +56,9 @@ fn given_the_demo_account_when_a_user_explores_then_keys_work_and_the_terminal_i
 
     // Filter for "report": the service in another cluster is found.
     tmux.keys(&["/", "r", "e", "p", "o", "r", "t"]);
-    let screen = tmux.wait_for("filtered tree", |s| s.contains("report-generator"));
+    let screen = tmux.wait_for("filtered tree", |s| {
+        s.contains("report-generator") && s.contains("filter: report▏")
+    });
     assert!(screen.contains("filter: report"), "{screen}");
     assert!(
         !screen.contains("storefront-web"),

@@ -279,8 +279,15 @@ impl App {
         let is_ctrl_c =
             ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL);
         if is_ctrl_c {
+            // With operations running, the first Ctrl-C asks like `q`; a
+            // second one (or none running) quits, and running operations
+            // stop at their next AWS call boundary, resumable.
+            let asking = matches!(self.mode, Mode::Confirm(popups::Confirm::Quit { .. }));
+            let running = self.ops.values().any(|o| o.is_active());
+            if running && !asking {
+                return self.request_quit();
+            }
             self.quit = true;
-            // Running operations stop at their next AWS call boundary.
             return vec![Effect::CancelAll];
         }
         self.flash = None;

@@ -89,7 +89,11 @@ pub fn render_confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, t: &Them
                     ),
                     Line::default(),
                     text(
-                        format!("Is {} a service that is NOT in production?", service.name),
+                        format!(
+                            "Is {} in cluster {} a service that is NOT in production?",
+                            service.name,
+                            service.cluster_arn.rsplit('/').next().unwrap_or("?")
+                        ),
                         t.warn(),
                     ),
                     Line::default(),
