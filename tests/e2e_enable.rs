@@ -136,7 +136,9 @@ fn given_demo_when_storefront_web_is_enabled_and_disabled_in_the_tui_then_all_is
         s.contains("Enable cloud debugging…")
     });
     tmux.keys(&["Enter"]);
-    tmux.wait_for("the confirmation", |s| s.contains("NOT in production"));
+    tmux.wait_for("the confirmation", |s| {
+        s.contains("in cluster dev-apps a service that is NOT in")
+    });
     tmux.keys(&["Space"]);
     tmux.wait_for("don't ask again ticked", |s| {
         s.contains("[x] don't ask again")

@@ -1042,3 +1042,45 @@ fn given_bad_requests_when_enabling_then_one_sentence_and_nothing_changes() {
     assert_eq!(acct.writes(), Vec::<String>::new());
     assert_eq!(acct.state(), before);
 }
+
+#[test]
+fn given_an_enable_running_when_another_process_disables_then_it_is_refused() {
+    let acct = Account::new();
+    let (cluster, name) = ("dev-apps", "orders-api");
+    let before = acct.state();
+    acct.em.set_latency("*", 150);
+    let mut cmd = acct.sandbox.command();
+    cmd.args([
+        "--endpoint-url",
+        &acct.em.endpoint,
+        "enable",
+        "--cluster",
+        cluster,
+    ])
+    .args(["--service", name, "--task-role", GOOD_ROLE, "--yes"])
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped());
+    let first = cmd.spawn().unwrap();
+    // Well into the enable: past preflight, holding the lease.
+    std::thread::sleep(Duration::from_millis(5000));
+    let second = acct.disable(cluster, name);
+    assert_eq!(second.code, Some(3), "{}", second.stderr);
+    assert!(
+        second.stderr.contains("Another ecs-debug (process ")
+            && second
+                .stderr
+                .contains("is running enable for orders-api right now"),
+        "{}",
+        second.stderr
+    );
+    let out = first.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    acct.em.set_latency("*", 0);
+    ok(&acct.disable(cluster, name), "disable after the enable");
+    assert_eq!(acct.state(), before);
+}

@@ -66,14 +66,34 @@ impl Engine {
             rec.started_at
         ));
         self.report.finish();
+        let lease = super::lease::acquire(&store, t, "disable").await?;
+        // Read again under the lease: another run may have finished since.
+        rec = match store.get(&t.cluster, &t.service).await {
+            Ok(Some(r)) => r,
+            Ok(None) => {
+                lease.release().await;
+                return Err(EngineError::Refused(format!(
+                    "Cloud debugging of {} was switched off by another run meanwhile.",
+                    t.service
+                )));
+            }
+            Err(e) => {
+                lease.release().await;
+                return Err(e);
+            }
+        };
         rec.phase = Phase::Disabling;
-        store.put(&rec).await?;
+        if let Err(e) = store.put(&rec).await {
+            lease.release().await;
+            return Err(e);
+        }
         let mut restored = Vec::new();
         let mut removed = Vec::new();
-        match self
+        let result = self
             .disable_steps(&mut rec, &store, &mut restored, &mut removed)
-            .await
-        {
+            .await;
+        lease.release().await;
+        match result {
             Ok(()) => Ok(DisableSummary {
                 cluster: t.cluster.clone(),
                 service: t.service.clone(),

@@ -48,10 +48,6 @@ pub struct EnableSummary {
 impl Engine {
     /// Switches a service into cloud debugging, or finishes an interrupted
     /// enable of it.
-    // LIMITATION: nothing stops two runs on the same service at once (a
-    // record updated seconds ago may belong to a live run or a dead one);
-    // the steps are idempotent, so the account still ends right, but the
-    // second run may stop early and ask to be run again.
     pub async fn enable(&self, req: &EnableRequest) -> Result<EnableSummary, EngineError> {
         let started = Instant::now();
         let t = &req.target;
@@ -92,7 +88,26 @@ impl Engine {
             ));
         };
         let store = pre.store;
-        let mut rec = match pre.record {
+        self.report.start("bucket", "Prepare the state bucket");
+        store.ensure(&self.report).await?;
+        self.report.finish();
+        let lease = super::lease::acquire(&store, t, "enable").await?;
+        // Read again under the lease: another run may have moved on since.
+        let record = match store.get(&t.cluster, &t.service).await {
+            Ok(r) => r,
+            Err(e) => {
+                lease.release().await;
+                return Err(e);
+            }
+        };
+        if let Some(r) = record.as_ref().filter(|r| r.phase != Phase::Enabling) {
+            lease.release().await;
+            return Err(EngineError::Refused(format!(
+                "{} changed while this run started (it is now {:?}): run `ecs-debug status`.",
+                t.service, r.phase
+            )));
+        }
+        let mut rec = match record {
             Some(r) => {
                 if r.task_role_arn != role.arn {
                     self.report.detail(format!(
@@ -107,6 +122,7 @@ impl Engine {
         let result = self
             .enable_steps(&mut rec, &store, &s, pre.twin_draining)
             .await;
+        lease.release().await;
         match result {
             Ok((task, changed)) => Ok(EnableSummary {
                 cluster: t.cluster.clone(),
@@ -204,10 +220,6 @@ impl Engine {
         s: &Surroundings,
         twin_draining: bool,
     ) -> Result<(Option<String>, Vec<String>), EngineError> {
-        self.report.start("bucket", "Prepare the state bucket");
-        store.ensure(&self.report).await?;
-        self.report.finish();
-
         self.report.start("record", "Record the service as it is");
         rec.phase = Phase::Enabling;
         store.put(rec).await?;

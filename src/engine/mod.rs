@@ -8,6 +8,7 @@
 pub mod catalog;
 pub mod disable;
 pub mod enable;
+pub mod lease;
 pub mod names;
 pub mod preflight;
 pub mod record;

@@ -31,6 +31,11 @@ pub fn record_key(cluster: &str, service: &str) -> String {
     format!("services/{cluster}/{service}.json")
 }
 
+/// The key of a service's lease (the run working on it) in the bucket.
+pub fn lease_key(cluster: &str, service: &str) -> String {
+    format!("leases/{cluster}/{service}.json")
+}
+
 /// A deterministic debug target group name of at most 32 characters.
 ///
 /// Short names get the plain prefix; longer ones keep as much of the

@@ -9,9 +9,10 @@ use aws_sdk_s3::types::{
     ServerSideEncryptionRule,
 };
 
+use super::lease::Lease;
 use super::names;
 use super::record::StateRecord;
-use super::{EngineError, Reporter};
+use super::{EngineError, Reporter, Target};
 use crate::aws::{AwsContext, AwsError};
 
 /// Where state records live: one bucket per account and region.
@@ -227,6 +228,69 @@ impl StateStore {
             .delete_object()
             .bucket(&self.bucket)
             .key(names::record_key(cluster, service))
+            .expected_bucket_owner(&self.account)
+            .send()
+            .await
+            .map_err(|e| self.ctx.error("s3:DeleteObject", e))?;
+        Ok(())
+    }
+
+    /// The lease of a service, if one was left.
+    pub async fn get_lease(&self, t: &Target) -> Result<Option<Lease>, EngineError> {
+        let key = names::lease_key(&t.cluster, &t.service);
+        let out = {
+            let _permit = self.ctx.permit().await;
+            tracing::debug!(op = "s3:GetObject", key = %key);
+            self.client
+                .get_object()
+                .bucket(&self.bucket)
+                .key(&key)
+                .expected_bucket_owner(&self.account)
+                .send()
+                .await
+        };
+        let out = match out {
+            Ok(o) => o,
+            Err(e) if e.raw_response().map(|r| r.status().as_u16()) == Some(404) => {
+                return Ok(None);
+            }
+            Err(e) => return Err(self.ctx.error("s3:GetObject", e).into()),
+        };
+        let bytes = out
+            .body
+            .collect()
+            .await
+            .map_err(|e| EngineError::Internal(format!("could not read {key}: {e}")))?
+            .into_bytes();
+        // An unreadable lease protects nothing: treat it as absent.
+        Ok(serde_json::from_slice(&bytes).ok())
+    }
+
+    pub async fn put_lease(&self, t: &Target, lease: &Lease) -> Result<(), EngineError> {
+        let body = serde_json::to_vec(lease)
+            .map_err(|e| EngineError::Internal(format!("could not encode the lease: {e}")))?;
+        let _permit = self.ctx.permit().await;
+        tracing::debug!(op = "s3:PutObject", lease = %t.service);
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(names::lease_key(&t.cluster, &t.service))
+            .expected_bucket_owner(&self.account)
+            .content_type("application/json")
+            .body(ByteStream::from(body))
+            .send()
+            .await
+            .map_err(|e| self.ctx.error("s3:PutObject", e))?;
+        Ok(())
+    }
+
+    pub async fn delete_lease(&self, t: &Target) -> Result<(), EngineError> {
+        let _permit = self.ctx.permit().await;
+        tracing::debug!(op = "s3:DeleteObject", lease = %t.service);
+        self.client
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(names::lease_key(&t.cluster, &t.service))
             .expected_bucket_owner(&self.account)
             .send()
             .await
