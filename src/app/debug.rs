@@ -445,7 +445,7 @@ impl App {
                 let key = p.service.clone();
                 if let Some(Usability::NotUsable(why)) = p.verdict(&role) {
                     let text = format!(
-                        "Using {} although it is {why}, as asked.",
+                        "Using {} as asked, although the check says: {why}.",
                         short_role(&role)
                     );
                     self.op_log(&key, Level::Warn, text);

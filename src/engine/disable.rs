@@ -26,6 +26,7 @@ impl Engine {
     /// Switches a service back, or rolls back an interrupted enable.
     pub async fn disable(&self, t: &Target) -> Result<DisableSummary, EngineError> {
         let started = Instant::now();
+        self.report.about(&t.cluster, &t.service);
         self.report.start("read-record", "Read the state record");
         let account = self.ctx.account_id().await?;
         let store = StateStore::new(&self.ctx, &account);

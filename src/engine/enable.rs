@@ -51,6 +51,7 @@ impl Engine {
     pub async fn enable(&self, req: &EnableRequest) -> Result<EnableSummary, EngineError> {
         let started = Instant::now();
         let t = &req.target;
+        self.report.about(&t.cluster, &t.service);
         self.report
             .start("preflight", "Check the service, the task role and ECS Exec");
         let pre = self

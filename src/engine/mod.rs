@@ -43,6 +43,9 @@ pub enum Progress {
 pub struct Reporter {
     tx: Option<UnboundedSender<Progress>>,
     current: Arc<Mutex<(String, Option<Instant>)>>,
+    /// `cluster/service`, so log lines of operations run side by side can
+    /// be told apart.
+    subject: Arc<Mutex<String>>,
 }
 
 impl Reporter {
@@ -50,6 +53,7 @@ impl Reporter {
         Self {
             tx: Some(tx),
             current: Arc::default(),
+            subject: Arc::default(),
         }
     }
 
@@ -64,12 +68,23 @@ impl Reporter {
         }
     }
 
+    /// Names the service the following lines are about (in the log file).
+    pub fn about(&self, cluster: &str, service: &str) {
+        if let Ok(mut s) = self.subject.lock() {
+            *s = format!("{cluster}/{service}");
+        }
+    }
+
+    fn subject(&self) -> String {
+        self.subject.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
     fn step(&self) -> String {
         self.current.lock().map(|c| c.0.clone()).unwrap_or_default()
     }
 
     pub fn start(&self, step: &str, title: &str) {
-        tracing::info!(step, "{title}");
+        tracing::info!(service = %self.subject(), step, "{title}");
         if let Ok(mut c) = self.current.lock() {
             *c = (step.to_string(), Some(Instant::now()));
         }
@@ -80,7 +95,7 @@ impl Reporter {
     }
 
     pub fn detail(&self, text: String) {
-        tracing::info!(step = %self.step(), "{text}");
+        tracing::info!(service = %self.subject(), step = %self.step(), "{text}");
         self.send(Progress::Detail {
             step: self.step(),
             text,
@@ -90,11 +105,17 @@ impl Reporter {
     pub fn finish(&self) {
         let (step, started) = self.current.lock().map(|c| c.clone()).unwrap_or_default();
         let elapsed = started.map(|s| s.elapsed()).unwrap_or_default();
+        tracing::info!(
+            service = %self.subject(),
+            step = %step,
+            "done in {:.1} s",
+            elapsed.as_secs_f64()
+        );
         self.send(Progress::Finished { step, elapsed });
     }
 
     pub fn skip(&self, step: &str, reason: &str) {
-        tracing::info!(step, "skipped: {reason}");
+        tracing::info!(service = %self.subject(), step, "skipped: {reason}");
         self.send(Progress::Skipped {
             step: step.to_string(),
             reason: reason.to_string(),
@@ -102,7 +123,7 @@ impl Reporter {
     }
 
     pub fn fail(&self, error: &str) {
-        tracing::error!(step = %self.step(), "{error}");
+        tracing::error!(service = %self.subject(), step = %self.step(), "{error}");
         self.send(Progress::Failed {
             step: self.step(),
             error: error.to_string(),
