@@ -157,12 +157,65 @@ impl StateStore {
     pub async fn put(&self, record: &StateRecord) -> Result<(), EngineError> {
         let body = serde_json::to_vec_pretty(record)
             .map_err(|e| EngineError::Internal(format!("could not encode the record: {e}")))?;
+        self.put_object(&names::record_key(&record.cluster, &record.service), body)
+            .await
+    }
+
+    /// The record of a service, if there is one.
+    pub async fn get(
+        &self,
+        cluster: &str,
+        service: &str,
+    ) -> Result<Option<StateRecord>, EngineError> {
+        self.get_record(&names::record_key(cluster, service)).await
+    }
+
+    async fn get_record(&self, key: &str) -> Result<Option<StateRecord>, EngineError> {
+        let Some(bytes) = self.get_object(key).await? else {
+            return Ok(None);
+        };
+        let record = serde_json::from_slice(&bytes).map_err(|e| {
+            EngineError::Internal(format!(
+                "the state record s3://{}/{key} is not readable ({e}); it was changed by hand",
+                self.bucket
+            ))
+        })?;
+        Ok(Some(record))
+    }
+
+    pub async fn delete(&self, cluster: &str, service: &str) -> Result<(), EngineError> {
+        self.delete_object(&names::record_key(cluster, service))
+            .await
+    }
+
+    /// The lease of a service, if one was left.
+    pub async fn get_lease(&self, t: &Target) -> Result<Option<Lease>, EngineError> {
+        let bytes = self
+            .get_object(&names::lease_key(&t.cluster, &t.service))
+            .await?;
+        // An unreadable lease protects nothing: treat it as absent.
+        Ok(bytes.and_then(|b| serde_json::from_slice(&b).ok()))
+    }
+
+    pub async fn put_lease(&self, t: &Target, lease: &Lease) -> Result<(), EngineError> {
+        let body = serde_json::to_vec(lease)
+            .map_err(|e| EngineError::Internal(format!("could not encode the lease: {e}")))?;
+        self.put_object(&names::lease_key(&t.cluster, &t.service), body)
+            .await
+    }
+
+    pub async fn delete_lease(&self, t: &Target) -> Result<(), EngineError> {
+        self.delete_object(&names::lease_key(&t.cluster, &t.service))
+            .await
+    }
+
+    async fn put_object(&self, key: &str, body: Vec<u8>) -> Result<(), EngineError> {
         let _permit = self.ctx.permit().await;
-        tracing::debug!(op = "s3:PutObject", service = %record.service);
+        tracing::debug!(op = "s3:PutObject", key);
         self.client
             .put_object()
             .bucket(&self.bucket)
-            .key(names::record_key(&record.cluster, &record.service))
+            .key(key)
             .expected_bucket_owner(&self.account)
             .content_type("application/json")
             .body(ByteStream::from(body))
@@ -172,16 +225,8 @@ impl StateStore {
         Ok(())
     }
 
-    /// The record of a service, if there is one.
-    pub async fn get(
-        &self,
-        cluster: &str,
-        service: &str,
-    ) -> Result<Option<StateRecord>, EngineError> {
-        self.get_key(&names::record_key(cluster, service)).await
-    }
-
-    async fn get_key(&self, key: &str) -> Result<Option<StateRecord>, EngineError> {
+    /// The object's bytes; `None` when there is no such key.
+    async fn get_object(&self, key: &str) -> Result<Option<Vec<u8>>, EngineError> {
         let out = {
             let _permit = self.ctx.permit().await;
             tracing::debug!(op = "s3:GetObject", key);
@@ -210,87 +255,17 @@ impl StateStore {
             .body
             .collect()
             .await
-            .map_err(|e| EngineError::Internal(format!("could not read {key}: {e}")))?
-            .into_bytes();
-        let record = serde_json::from_slice(&bytes).map_err(|e| {
-            EngineError::Internal(format!(
-                "the state record s3://{}/{key} is not readable ({e}); it was changed by hand",
-                self.bucket
-            ))
-        })?;
-        Ok(Some(record))
+            .map_err(|e| EngineError::Internal(format!("could not read {key}: {e}")))?;
+        Ok(Some(bytes.into_bytes().to_vec()))
     }
 
-    pub async fn delete(&self, cluster: &str, service: &str) -> Result<(), EngineError> {
+    async fn delete_object(&self, key: &str) -> Result<(), EngineError> {
         let _permit = self.ctx.permit().await;
-        tracing::debug!(op = "s3:DeleteObject", cluster, service);
+        tracing::debug!(op = "s3:DeleteObject", key);
         self.client
             .delete_object()
             .bucket(&self.bucket)
-            .key(names::record_key(cluster, service))
-            .expected_bucket_owner(&self.account)
-            .send()
-            .await
-            .map_err(|e| self.ctx.error("s3:DeleteObject", e))?;
-        Ok(())
-    }
-
-    /// The lease of a service, if one was left.
-    pub async fn get_lease(&self, t: &Target) -> Result<Option<Lease>, EngineError> {
-        let key = names::lease_key(&t.cluster, &t.service);
-        let out = {
-            let _permit = self.ctx.permit().await;
-            tracing::debug!(op = "s3:GetObject", key = %key);
-            self.client
-                .get_object()
-                .bucket(&self.bucket)
-                .key(&key)
-                .expected_bucket_owner(&self.account)
-                .send()
-                .await
-        };
-        let out = match out {
-            Ok(o) => o,
-            Err(e) if e.raw_response().map(|r| r.status().as_u16()) == Some(404) => {
-                return Ok(None);
-            }
-            Err(e) => return Err(self.ctx.error("s3:GetObject", e).into()),
-        };
-        let bytes = out
-            .body
-            .collect()
-            .await
-            .map_err(|e| EngineError::Internal(format!("could not read {key}: {e}")))?
-            .into_bytes();
-        // An unreadable lease protects nothing: treat it as absent.
-        Ok(serde_json::from_slice(&bytes).ok())
-    }
-
-    pub async fn put_lease(&self, t: &Target, lease: &Lease) -> Result<(), EngineError> {
-        let body = serde_json::to_vec(lease)
-            .map_err(|e| EngineError::Internal(format!("could not encode the lease: {e}")))?;
-        let _permit = self.ctx.permit().await;
-        tracing::debug!(op = "s3:PutObject", lease = %t.service);
-        self.client
-            .put_object()
-            .bucket(&self.bucket)
-            .key(names::lease_key(&t.cluster, &t.service))
-            .expected_bucket_owner(&self.account)
-            .content_type("application/json")
-            .body(ByteStream::from(body))
-            .send()
-            .await
-            .map_err(|e| self.ctx.error("s3:PutObject", e))?;
-        Ok(())
-    }
-
-    pub async fn delete_lease(&self, t: &Target) -> Result<(), EngineError> {
-        let _permit = self.ctx.permit().await;
-        tracing::debug!(op = "s3:DeleteObject", lease = %t.service);
-        self.client
-            .delete_object()
-            .bucket(&self.bucket)
-            .key(names::lease_key(&t.cluster, &t.service))
+            .key(key)
             .expected_bucket_owner(&self.account)
             .send()
             .await
@@ -333,7 +308,7 @@ impl StateStore {
         }
         let mut records = Vec::new();
         for key in keys.iter().filter(|k| k.ends_with(".json")) {
-            if let Some(r) = self.get_key(key).await? {
+            if let Some(r) = self.get_record(key).await? {
                 records.push(r);
             }
         }
