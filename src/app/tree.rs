@@ -337,12 +337,20 @@ impl Tree {
     /// Expands a cluster (selecting it) and says whether its services
     /// still need loading.
     pub fn expand_cluster(&mut self, cluster_arn: &str) -> bool {
+        // A service of this cluster stays selected; anything else moves
+        // the selection to the cluster.
+        let anchor = match self.anchor() {
+            Some(a @ Anchor::Service(..)) if matches!(&a, Anchor::Service(c, _) if c == cluster_arn) => {
+                a
+            }
+            _ => Anchor::Cluster(cluster_arn.to_string()),
+        };
         let Some(node) = self.node_mut(cluster_arn) else {
             return false;
         };
         node.expanded = true;
         let needs = matches!(node.services, Load::Idle | Load::Failed(_));
-        self.rebuild_keeping(Some(Anchor::Cluster(cluster_arn.to_string())));
+        self.rebuild_keeping(Some(anchor));
         needs
     }
 
@@ -606,6 +614,20 @@ pub(crate) mod tests {
         let reload = t.set_clusters(Ok(vec![cluster("apps"), cluster("jobs")]));
         assert_eq!(reload, vec![apps]);
         assert_eq!(labels(&t), vec!["region", "c:apps", "s:web", "c:jobs"]);
+    }
+
+    #[test]
+    fn refreshing_from_a_service_keeps_it_selected() {
+        let mut t = loaded_tree();
+        let apps = cluster("apps").arn;
+        t.expand_cluster(&apps);
+        t.set_services(&apps, Ok(services("apps", &["api", "web"])));
+        t.move_by(2);
+        assert_eq!(t.selected_service().unwrap().name, "web");
+        t.expand_cluster(&apps);
+        t.begin_services_load(&apps);
+        t.set_services(&apps, Ok(services("apps", &["api", "web"])));
+        assert_eq!(t.selected_service().unwrap().name, "web");
     }
 
     #[test]
