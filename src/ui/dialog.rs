@@ -20,7 +20,7 @@ fn boxed(frame: &mut Frame, area: Rect, title: String, lines: Vec<Line>, width: 
         .iter()
         .map(|l| {
             let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-            wrapped_rows(&text, inner_width)
+            super::wrap(&text, inner_width).len()
         })
         .sum();
     let popup = centered(area, width, rows as u16 + 2);
@@ -35,24 +35,6 @@ fn boxed(frame: &mut Frame, area: Rect, title: String, lines: Vec<Line>, width: 
             .wrap(Wrap { trim: false }),
         popup,
     );
-}
-
-/// How many rows word wrapping makes of `text` at `width` columns.
-fn wrapped_rows(text: &str, width: usize) -> usize {
-    let width = width.max(1);
-    let mut rows = 1;
-    let mut used: Option<usize> = None;
-    for word in text.split(' ') {
-        let len = word.chars().count();
-        let need = used.map_or(len, |u| u + 1 + len);
-        if need <= width {
-            used = Some(need);
-        } else {
-            rows += 1 + len.saturating_sub(1) / width;
-            used = Some(len % width);
-        }
-    }
-    rows
 }
 
 fn hints(pairs: &[(&str, &str)], t: &Theme) -> Line<'static> {

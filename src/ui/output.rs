@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::{SPINNER, Theme};
+use super::{SPINNER, Theme, wrap};
 use crate::app::output::{Level, StepMark};
 use crate::app::{App, Focus};
 
@@ -68,35 +68,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-/// Greedy word wrap to `width` characters; words longer than a line are
-/// split.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let mut word: Vec<char> = word.chars().collect();
-        let used = line.chars().count();
-        if used > 0 && used + 1 + word.len() <= width {
-            line.push(' ');
-            line.extend(word);
-            continue;
-        }
-        if used > 0 {
-            lines.push(std::mem::take(&mut line));
-        }
-        while word.len() > width {
-            lines.push(word.drain(..width).collect());
-        }
-        line = word.into_iter().collect();
-    }
-    lines.push(line);
-    lines
-}
-
 #[cfg(test)]
 mod tests {
-    use super::wrap;
+    use super::super::wrap;
 
     #[test]
     fn wraps_at_spaces_and_splits_long_words() {
