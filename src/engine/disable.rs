@@ -61,8 +61,8 @@ impl Engine {
             t.service,
             match rec.phase {
                 Phase::Enabled => "enabled",
-                Phase::Enabling => "being enabled (interrupted)",
-                Phase::Disabling => "being disabled (interrupted)",
+                Phase::Enabling => "being enabled (not finished)",
+                Phase::Disabling => "being disabled (not finished)",
             },
             rec.started_at
         ));
